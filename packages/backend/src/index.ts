@@ -1,0 +1,18 @@
+/**
+ * `@tfkit/backend`: one place that picks and prepares the TensorFlow.js backend.
+ *
+ * @packageDocumentation
+ */
+export {
+  type BackendImporter,
+  type BackendInfo,
+  type BackendName,
+  type EnsureBackendOptions,
+  ensureBackend,
+  resetBackendChoice,
+} from './ensure-backend.js';
+export { BackendOptionError, BackendUnavailableError, TfkitError } from './errors.js';
+export { registerWasmTrainingKernels } from './wasm-kernels/index.js';
+
+/** The version of this package. */
+export const version: string = __PACKAGE_VERSION__;

@@ -1,0 +1,8 @@
+/**
+ * `@tfkit/gan`.
+ *
+ * @packageDocumentation
+ */
+
+/** The version of this package. */
+export const version: string = __PACKAGE_VERSION__;
