@@ -1,25 +1,20 @@
-import { ensureBackend } from '@tfkit/backend';
+import { runCli } from './cli/run-cli.js';
+import { commands } from './commands/index.js';
 
-const [command = 'help'] = process.argv.slice(2);
+const output = {
+  stdout: (text: string) => process.stdout.write(text),
+  stderr: (text: string) => process.stderr.write(text),
+  isTTY: process.stderr.isTTY === true,
+  columns: process.stderr.columns ?? 100,
+};
 
-async function main(): Promise<number> {
-  switch (command) {
-    case 'backend':
-    case 'demo': {
-      const info = await ensureBackend({ log: false });
-      console.log(info.reason);
-      return 0;
-    }
-    default:
-      console.log('usage: tfkit <backend|demo>');
-      return command === 'help' || command === '--help' ? 0 : 2;
-  }
-}
-
-main().then(
-  (code) => process.exit(code),
+runCli(process.argv.slice(2), output, commands).then(
+  (code) => {
+    // Exit explicitly (a backend may keep handles open), after stdout has drained.
+    process.stdout.write('', () => process.exit(code));
+  },
   (error: unknown) => {
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exit(1);
+    process.stderr.write(`tfkit: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
   },
 );
