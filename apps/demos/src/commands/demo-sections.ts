@@ -1,6 +1,14 @@
+import { recordEpisode, trainDqn } from '../cli/dqn.js';
+import { FeatureUnavailableError, oneLine } from '../cli/errors.js';
+import { loadGym, makeEnv } from '../cli/gym.js';
 import { importPackage } from '../cli/packages.js';
+import { type PolicyName, policyNames, runPolicy } from '../cli/policies.js';
+import { loadRl } from '../cli/rl.js';
 import type { CommandContext } from '../cli/run-cli.js';
-import type { ReportSection } from '../report/html.js';
+import { framesToGif } from '../report/animation.js';
+import { type Cell, escapeHtml, figure, type ReportSection, table } from '../report/html.js';
+import { dataUri } from '../report/images.js';
+import { type ChartSeries, lineChart } from '../report/svg-chart.js';
 
 /** Budgets of one demo run. */
 export interface DemoSettings {
@@ -41,23 +49,166 @@ export interface DemoSectionDefinition {
   run(context: CommandContext, settings: DemoSettings, outDirectory: string): Promise<SectionResult>;
 }
 
+const bookResults: Record<PolicyName, string> = {
+  random: 'min 9, max 63, average 20.26',
+  logic: 'min 24, max 66, average 42.81',
+  'random-search': '200 every episode',
+  'naive-nn': 'min 37, max 200, average 71.05',
+  qtable: 'min 8, max 180, average 17.59',
+  'book-dqn': 'min 8, max 150, average 41.27',
+};
+
+async function policiesSection(context: CommandContext, settings: DemoSettings): Promise<SectionResult> {
+  const gym = await loadGym();
+  const rl = await loadRl();
+  const rows: Cell[][] = [];
+  const lines: string[] = [];
+  const curves: ChartSeries[] = [];
+  let ran = 0;
+  for (const name of policyNames) {
+    const env = makeEnv(gym, 'CartPole-v0');
+    const started = performance.now();
+    try {
+      // The book's DQN refits its whole memory after every step: fewer episodes keep the demo short.
+      const episodes = name === 'book-dqn' ? Math.min(settings.episodes, settings.quick ? 2 : 20) : settings.episodes;
+      const result = await runPolicy(rl, env, name, {
+        episodes,
+        seed: context.seed,
+        progress: context.progress,
+        note: context.note,
+      });
+      const seconds = (performance.now() - started) / 1000;
+      const line = rl.formatExperiment(result);
+      context.note(line);
+      lines.push(line);
+      rows.push([
+        name,
+        result.rewards.length,
+        result.min,
+        result.max,
+        Number(result.mean.toFixed(2)),
+        bookResults[name],
+        Number(seconds.toFixed(1)),
+      ]);
+      curves.push({ name, points: result.rewards.map((reward, index) => [index + 1, reward] as const) });
+      ran++;
+    } catch (error) {
+      if (!FeatureUnavailableError.isInstance(error)) throw error;
+      rows.push([
+        name,
+        '-',
+        '-',
+        '-',
+        '-',
+        bookResults[name],
+        { html: `<span class="note">${escapeHtml(oneLine(error))}</span>` },
+      ]);
+    } finally {
+      env.close();
+    }
+  }
+  if (ran === 0) throw new FeatureUnavailableError('@tfkit/rl-agents', 'any of the book policies');
+  const best = rows.filter((row) => typeof row[4] === 'number').sort((a, b) => Number(b[4]) - Number(a[4]))[0];
+  return {
+    summary: `${ran}/${policyNames.length} policies ran; best ${best?.[0]} (average ${best?.[4]})`,
+    section: {
+      id: 'policies',
+      title: 'Policy comparison on CartPole-v0',
+      status: 'ok',
+      summary: `${settings.episodes} episodes per policy (the book's DQN: fewer), seed ${context.seed}.`,
+      body:
+        table(['policy', 'episodes', 'min', 'max', 'average', "book's result", 'seconds'], rows) +
+        lineChart({
+          title: 'Episode returns per policy',
+          xLabel: 'episode',
+          yLabel: 'return',
+          series: curves,
+          height: 300,
+        }) +
+        `<pre>${escapeHtml(lines.join('\n'))}</pre>`,
+    },
+  };
+}
+
+async function dqnSection(context: CommandContext, settings: DemoSettings): Promise<SectionResult> {
+  const gym = await loadGym();
+  const rl = await loadRl();
+  const envId = 'CartPole-v1';
+  const trained = await trainDqn(rl, gym, {
+    envId,
+    seed: context.seed,
+    budget: settings.dqnBudget,
+    evalFreq: settings.quick ? Math.max(250, Math.floor(settings.dqnBudget / 3)) : 2_500,
+    evalEpisodes: settings.quick ? 3 : 20,
+    progress: context.progress('dqn', settings.dqnBudget),
+  });
+  try {
+    const recording = recordEpisode(
+      gym,
+      envId,
+      (observation) => trained.agent.predict(observation, { deterministic: true }),
+      context.seed + 1,
+    );
+    const gif = framesToGif(recording.frames, { fps: recording.fps, scale: 2, maxFrames: 250 });
+    const chart = lineChart({
+      title: `DQN learning curve on ${envId}`,
+      xLabel: 'environment steps',
+      yLabel: 'episode return',
+      series: [
+        {
+          name: 'training episodes',
+          points: trained.episodes.map((point) => [point.numTimesteps, point.value] as const),
+          width: 1.2,
+          color: '#93c5fd',
+        },
+        {
+          name: 'greedy evaluation (mean)',
+          points: trained.evaluations.map((point) => [point.numTimesteps, point.value] as const),
+          markers: true,
+          color: '#dc2626',
+        },
+      ],
+      referenceLines: [{ y: trained.threshold, label: `solved (${trained.threshold})` }],
+      yMin: 0,
+    });
+    const stats = table(
+      ['solved', 'env steps', 'updates', 'wall s', 'acting s', 'learning s', 'last eval mean', 'animation return'],
+      [
+        [
+          trained.solved ? 'yes' : 'no',
+          trained.envSteps,
+          trained.updates,
+          Number(trained.wallSeconds.toFixed(1)),
+          Number(trained.actingSeconds.toFixed(1)),
+          Number(trained.learningSeconds.toFixed(1)),
+          Number.isNaN(trained.evalMean) ? '-' : Number(trained.evalMean.toFixed(1)),
+          recording.episodeReturn,
+        ],
+      ],
+    );
+    const animation = figure(
+      dataUri('image/gif', gif),
+      `the trained agent, one greedy episode (return ${recording.episodeReturn})`,
+    );
+    const summary = `${trained.solved ? 'solved' : 'not solved'} after ${trained.envSteps} steps in ${trained.wallSeconds.toFixed(1)} s (eval mean ${Number.isNaN(trained.evalMean) ? 'n/a' : trained.evalMean.toFixed(1)})`;
+    return {
+      summary,
+      section: {
+        id: 'dqn',
+        title: 'DQN on CartPole-v1',
+        status: 'ok',
+        summary: `Budget ${settings.dqnBudget} steps, seed ${context.seed}: ${summary}.`,
+        body: stats + chart + animation,
+      },
+    };
+  } finally {
+    trained.agent.dispose();
+  }
+}
+
 export const demoSections: readonly DemoSectionDefinition[] = [
-  {
-    id: 'policies',
-    title: 'Policy comparison on CartPole-v0',
-    async run() {
-      await importPackage('@tfkit/rl-agents', () => import('@tfkit/rl-agents'), ['runExperiment']);
-      throw new Error('not wired yet');
-    },
-  },
-  {
-    id: 'dqn',
-    title: 'DQN on CartPole-v1',
-    async run() {
-      await importPackage('@tfkit/rl-agents', () => import('@tfkit/rl-agents'), ['DqnAgent']);
-      throw new Error('not wired yet');
-    },
-  },
+  { id: 'policies', title: 'Policy comparison on CartPole-v0', run: policiesSection },
+  { id: 'dqn', title: 'DQN on CartPole-v1', run: dqnSection },
   {
     id: 'gan',
     title: 'GAN on the embedded Fashion-MNIST subset',

@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -7,14 +7,7 @@ import { CliUsageError, FeatureUnavailableError, oneLine } from '../cli/errors.j
 import type { Command, CommandContext } from '../cli/run-cli.js';
 import { escapeHtml, type ReportSection, renderReport } from '../report/html.js';
 import { type DemoSettings, demoSections, settingsFor } from './demo-sections.js';
-
-/** Writes a file atomically (temp file in the same directory, then rename). */
-export function writeFileAtomic(file: string, data: string | Uint8Array): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, data);
-  renameSync(temporary, file);
-}
+import { writeFileAtomic } from './files.js';
 
 const sectionIds = demoSections.map((section) => section.id);
 

@@ -1,6 +1,16 @@
 import type { Command } from '../cli/run-cli.js';
 import { backendCommand } from './backend.js';
+import { cartpoleCommand } from './cartpole.js';
 import { demoCommand } from './demo.js';
+import { dqnCommand } from './dqn.js';
+import { gymListCommand, gymPlayCommand } from './gym.js';
 
 /** Every command of the CLI, in help order. */
-export const commands: readonly Command[] = [backendCommand, demoCommand];
+export const commands: readonly Command[] = [
+  backendCommand,
+  gymListCommand,
+  gymPlayCommand,
+  cartpoleCommand,
+  dqnCommand,
+  demoCommand,
+];

@@ -1,0 +1,113 @@
+import path from 'node:path';
+import { CliUsageError } from '../cli/errors.js';
+import { isRgbFrame, loadGym, makeEnv, type RgbFrame } from '../cli/gym.js';
+import type { Command } from '../cli/run-cli.js';
+import { framesToGif } from '../report/animation.js';
+import { writeFileAtomic } from './files.js';
+
+/** `tfkit gym list`. */
+export const gymListCommand: Command = {
+  path: ['gym', 'list'],
+  summary: 'list the registered environments with their time limits and reward thresholds',
+  options: [{ name: 'json', type: 'boolean', description: 'print a JSON array' }],
+  examples: ['tfkit gym list', 'tfkit gym list --json'],
+  async run(context) {
+    const gym = await loadGym();
+    const ids = [...gym.registeredIds()].sort();
+    const rows = ids.map((id) => {
+      const spec = gym.spec(id);
+      return { id, maxEpisodeSteps: spec.maxEpisodeSteps ?? null, rewardThreshold: spec.rewardThreshold ?? null };
+    });
+    if (context.options.json) {
+      context.print(JSON.stringify(rows));
+      return 0;
+    }
+    const width = Math.max(2, ...ids.map((id) => id.length)) + 2;
+    context.print(`${'id'.padEnd(width)}${'max steps'.padEnd(11)}reward threshold`);
+    for (const row of rows) {
+      context.print(
+        `${row.id.padEnd(width)}${String(row.maxEpisodeSteps ?? '-').padEnd(11)}${row.rewardThreshold ?? '-'}`,
+      );
+    }
+    return 0;
+  },
+};
+
+function formatObservation(observation: ArrayLike<number>): string {
+  return `[${Array.from(observation, (value) => (value >= 0 ? ' ' : '') + value.toFixed(8)).join(' ')}]`;
+}
+
+/** `tfkit gym play`. */
+export const gymPlayCommand: Command = {
+  path: ['gym', 'play'],
+  summary: 'play an environment with random actions, printing each observation (and optionally a GIF)',
+  options: [
+    { name: 'env', type: 'string', placeholder: 'ID', description: 'environment id', default: 'CartPole-v0' },
+    { name: 'episodes', type: 'integer', placeholder: 'N', description: 'episodes to play', default: 1, min: 1 },
+    {
+      name: 'gif',
+      type: 'string',
+      placeholder: 'FILE.gif',
+      description: 'render the first episode from rgb_array frames into an animated GIF',
+    },
+    { name: 'quiet', type: 'boolean', description: 'print only the episode summaries' },
+  ],
+  examples: [
+    'tfkit gym play',
+    'tfkit gym play --env CartPole-v1 --seed 3 --gif cartpole.gif',
+    'tfkit gym play --episodes 10 --quiet',
+  ],
+  async run(context) {
+    const gifPath = context.options.gif === undefined ? undefined : String(context.options.gif);
+    if (gifPath !== undefined && path.extname(gifPath).toLowerCase() !== '.gif') {
+      throw new CliUsageError(`--gif must name a .gif file, got "${gifPath}".`);
+    }
+    const gym = await loadGym();
+    const env = makeEnv(gym, String(context.options.env), gifPath ? { renderMode: 'rgb_array' } : undefined);
+    const frames: RgbFrame[] = [];
+    try {
+      env.actionSpace.seed(context.seed);
+      const episodes = Number(context.options.episodes);
+      for (let episode = 0; episode < episodes; episode++) {
+        const recording = gifPath !== undefined && episode === 0;
+        let { observation } = env.reset(episode === 0 ? { seed: context.seed } : undefined);
+        if (!context.options.quiet) context.print(`Episode: ${episode}`);
+        if (recording) {
+          const frame = env.render();
+          if (isRgbFrame(frame)) frames.push({ ...frame, data: frame.data.slice() });
+        }
+        let total = 0;
+        for (let step = 1; ; step++) {
+          const action = env.actionSpace.sample();
+          const result = env.step(action);
+          total += result.reward;
+          if (!context.options.quiet) {
+            context.print(`${formatObservation(observation)} action:${action} reward:${result.reward.toFixed(1)}`);
+          }
+          observation = result.observation;
+          if (recording) {
+            const frame = env.render();
+            if (isRgbFrame(frame)) frames.push({ ...frame, data: frame.data.slice() });
+          }
+          if (result.terminated || result.truncated) {
+            context.print(
+              `Episode ${episode} finished after ${step} timesteps, return ${total.toFixed(1)} (${result.terminated ? 'terminated' : 'truncated'})`,
+            );
+            break;
+          }
+        }
+      }
+    } finally {
+      env.close();
+    }
+    if (gifPath !== undefined) {
+      if (frames.length === 0) throw new CliUsageError(`${String(context.options.env)} renders no rgb_array frames.`);
+      const bytes = framesToGif(frames, { fps: env.metadata.renderFps ?? 50 });
+      writeFileAtomic(path.resolve(gifPath), bytes);
+      context.print(
+        `wrote ${frames.length} frames to ${path.resolve(gifPath)} (${(bytes.length / 1024).toFixed(0)} KiB)`,
+      );
+    }
+    return 0;
+  },
+};
