@@ -1,0 +1,74 @@
+import path from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
+import { readH5Layers } from './h5.js';
+import { assignWeights, type WeightsReport } from './match.js';
+import { artifactsToLayers, type FetchOptions, readLayersArtifacts, saveLayersModel } from './tfjs-format.js';
+
+/** Options of {@link loadWeights}. */
+export type LoadWeightsOptions = FetchOptions;
+
+function isH5(source: string): boolean {
+  return /\.(h5|hdf5|keras1?)$/i.test(source);
+}
+
+/**
+ * Loads weights into a model from a Keras `.h5` file or tfjs layers-model artifacts (path,
+ * directory or http(s) URL, cached). Layers are matched by name, and when some names are missing
+ * (InceptionV3's auto-generated names shift between Keras sessions) by the order of the layers
+ * that have weights; every shape is checked before anything is written.
+ *
+ * @param model - the model to fill
+ * @param source - `.h5` path, `model.json` path or directory, or URL
+ * @param options - cache directory and progress for URLs
+ * @returns how layers were matched (`matchedBy`, counts, unused file layers)
+ * @throws {@link WeightsLoadError} listing each mismatched layer with expected and found shapes
+ * @throws {@link WeightsOfflineError} when a URL cannot be fetched; says where to put the files
+ * @example
+ * ```ts
+ * const model = await createModel('vgg16', { initialization: 'zeros' });
+ * await loadWeights(model, 'vgg16_weights_tf_dim_ordering_tf_kernels.h5'); // { matchedBy: 'name', ... }
+ * ```
+ */
+export async function loadWeights(
+  model: tf.LayersModel,
+  source: string | URL,
+  options: LoadWeightsOptions = {},
+): Promise<WeightsReport> {
+  const text = source.toString();
+  if (isH5(text) && !text.startsWith('http')) {
+    const { layers, close } = await readH5Layers(source instanceof URL ? decodeURIComponent(source.pathname) : text);
+    try {
+      return assignWeights(model, layers, text);
+    } finally {
+      close();
+    }
+  }
+  const artifacts = await readLayersArtifacts(source, options);
+  return assignWeights(model, artifactsToLayers(artifacts), artifacts.source);
+}
+
+/**
+ * Converts a Keras `.h5` weights file into the tfjs layers format in one call: builds the model
+ * (or takes the one given), loads the `.h5` weights into it and saves model.json + shards.
+ *
+ * @param h5File - the Keras weights
+ * @param outputDirectory - where model.json and the shards go
+ * @param model - the architecture the weights belong to (e.g. `await createModel('vgg16', { initialization: 'zeros' })`);
+ *   the caller keeps ownership
+ * @returns the path of model.json and how the weights were matched
+ * @throws {@link WeightsLoadError} when the weights do not fit the model
+ * @example
+ * ```ts
+ * const model = await createModel('mobilenet', { alpha: 0.25, inputShape: [128, 128, 3], initialization: 'zeros' });
+ * await convertH5ToTfjs('mobilenet_2_5_128_tf.h5', './mobilenet-0.25-128', model);
+ * ```
+ */
+export async function convertH5ToTfjs(
+  h5File: string,
+  outputDirectory: string,
+  model: tf.LayersModel,
+): Promise<{ modelJsonPath: string; report: WeightsReport }> {
+  const report = await loadWeights(model, h5File);
+  const { modelJsonPath } = await saveLayersModel(model, path.resolve(outputDirectory));
+  return { modelJsonPath, report };
+}

@@ -1,0 +1,224 @@
+import * as tf from '@tensorflow/tfjs';
+import { VisionOptionError } from '../errors.js';
+import { type LoadWeightsOptions, loadWeights } from '../weights/load-weights.js';
+import { type Initialization, LayerBuilder } from './builder.js';
+import type { ArchitectureOptions, Pooling } from './heads.js';
+import { buildInceptionV3 } from './inception-v3.js';
+import { buildMobileNet } from './mobilenet.js';
+import { buildMobileNetV2 } from './mobilenet-v2.js';
+import { buildResNet50 } from './resnet50.js';
+import { buildVgg } from './vgg.js';
+
+/** The architectures of the model zoo. */
+export type ModelName = 'vgg16' | 'vgg19' | 'inceptionV3' | 'resnet50' | 'mobilenet' | 'mobilenetV2';
+
+/** How a model family expects its input pixels (see `preprocessInput` of `@tfkit/datasets`). */
+export type PreprocessingMode = 'caffe' | 'tf';
+
+/** Facts about one architecture of the zoo. */
+export interface ModelInfo {
+  /** Zoo name. */
+  name: ModelName;
+  /** Name Keras gives the model (alpha and size filled in for MobileNets). */
+  kerasName: string;
+  /** Side of the square input the ImageNet weights were trained at. */
+  defaultSize: number;
+  /** Smallest input side the architecture accepts. */
+  minSize: number;
+  /** Pixel preprocessing the ImageNet weights expect. */
+  preprocessing: PreprocessingMode;
+}
+
+const zoo: Record<ModelName, Omit<ModelInfo, 'name'>> = {
+  vgg16: { kerasName: 'vgg16', defaultSize: 224, minSize: 32, preprocessing: 'caffe' },
+  vgg19: { kerasName: 'vgg19', defaultSize: 224, minSize: 32, preprocessing: 'caffe' },
+  resnet50: { kerasName: 'resnet50', defaultSize: 224, minSize: 32, preprocessing: 'caffe' },
+  inceptionV3: { kerasName: 'inception_v3', defaultSize: 299, minSize: 75, preprocessing: 'tf' },
+  mobilenet: { kerasName: 'mobilenet', defaultSize: 224, minSize: 32, preprocessing: 'tf' },
+  mobilenetV2: { kerasName: 'mobilenetv2', defaultSize: 224, minSize: 32, preprocessing: 'tf' },
+};
+
+/** Names accepted by {@link createModel}. */
+export const modelNames: readonly ModelName[] = Object.keys(zoo) as ModelName[];
+
+/**
+ * Facts about an architecture: default input size, preprocessing, Keras's model name.
+ *
+ * @param name - a zoo name such as `'vgg16'`
+ * @returns its {@link ModelInfo}
+ * @throws {@link VisionOptionError} for an unknown name
+ * @example
+ * ```ts
+ * modelInfo('inceptionV3').defaultSize; // 299
+ * ```
+ */
+export function modelInfo(name: ModelName): ModelInfo {
+  const info = zoo[name];
+  if (!info) throw new VisionOptionError(`unknown model "${String(name)}"; use one of ${modelNames.join(', ')}.`);
+  return { name, ...info };
+}
+
+/** Options of {@link createModel}. */
+export interface CreateModelOptions extends LoadWeightsOptions {
+  /**
+   * Keep the ImageNet classifier on top.
+   * @defaultValue `true`
+   */
+  includeTop?: boolean;
+  /**
+   * `[height, width, 3]` of the input images.
+   * @defaultValue `[224, 224, 3]` (`[299, 299, 3]` for InceptionV3)
+   */
+  inputShape?: [number, number, number];
+  /**
+   * Global pooling after the last convolution when `includeTop` is false.
+   * @defaultValue `null` (the 4-D feature map)
+   */
+  pooling?: Pooling;
+  /**
+   * Number of classes of the classifier.
+   * @defaultValue `1000`
+   */
+  classes?: number;
+  /**
+   * Activation of the classifier.
+   * @defaultValue `'softmax'`
+   */
+  classifierActivation?: 'softmax' | 'linear';
+  /**
+   * Width multiplier of MobileNet (0.25, 0.5, 0.75, 1.0 for the published weights) and MobileNetV2.
+   * @defaultValue `1`
+   */
+  alpha?: number;
+  /**
+   * Dropout rate before MobileNet's classifier.
+   * @defaultValue `0.001`
+   */
+  dropout?: number;
+  /**
+   * Weights to load after building: a Keras `.h5` file, a tfjs `model.json` (path or http(s) URL),
+   * or a directory holding `model.json`. Matched by layer name (see {@link loadWeights}).
+   * @defaultValue `null` (initialised weights)
+   */
+  weights?: string | URL | null;
+  /**
+   * How new weights start: `'random'` (Keras's Glorot uniform, seeded) or `'zeros'` (fast, for
+   * weights loaded afterwards or architectures only inspected).
+   * @defaultValue `'zeros'` when `weights` is given, else `'random'`
+   */
+  initialization?: Initialization;
+  /**
+   * Seed of the random initialisers.
+   * @defaultValue `0`
+   */
+  seed?: number;
+}
+
+/**
+ * Builds a keras.applications architecture as a `tf.LayersModel`, layer for layer: same layer
+ * names, order and weight shapes as Keras, so Keras weights load by name and the parameter totals
+ * equal Keras's. BatchNormalization layers follow Keras semantics (see `KerasBatchNormalization`).
+ *
+ * @param name - `'vgg16' | 'vgg19' | 'inceptionV3' | 'resnet50' | 'mobilenet' | 'mobilenetV2'`
+ * @param options - see {@link CreateModelOptions}
+ * @returns the model; the caller owns it and calls `model.dispose()`
+ * @throws {@link VisionOptionError} for an unknown name or an input shape the architecture cannot take
+ * @throws {@link WeightsLoadError} when `weights` cannot be read or does not fit
+ * @example
+ * ```ts
+ * const model = await createModel('vgg16', { includeTop: false, inputShape: [224, 224, 3] });
+ * model.countParams(); // 14714688
+ * ```
+ */
+export async function createModel(name: ModelName, options: CreateModelOptions = {}): Promise<tf.LayersModel> {
+  const model = buildModel(name, options);
+  if (options.weights != null) {
+    try {
+      await loadWeights(model, options.weights, options);
+    } catch (error) {
+      model.dispose();
+      throw error;
+    }
+  }
+  return model;
+}
+
+/** Synchronous part of {@link createModel}: the architecture without loading weights. */
+export function buildModel(name: ModelName, options: CreateModelOptions = {}): tf.LayersModel {
+  const info = modelInfo(name);
+  const includeTop = options.includeTop ?? true;
+  const alpha = options.alpha ?? 1;
+  const inputShape = options.inputShape ?? [info.defaultSize, info.defaultSize, 3];
+  if (
+    inputShape.length !== 3 ||
+    inputShape[2] !== 3 ||
+    !inputShape.every((size) => Number.isInteger(size) && size > 0)
+  ) {
+    throw new VisionOptionError(
+      `inputShape must be [height, width, 3] with positive integers; got ${JSON.stringify(inputShape)}.`,
+    );
+  }
+  if (inputShape[0] < info.minSize || inputShape[1] < info.minSize) {
+    throw new VisionOptionError(
+      `${name} needs inputs of at least ${info.minSize}x${info.minSize}; got ${inputShape[0]}x${inputShape[1]}. Resize the images or pick another model.`,
+    );
+  }
+  if (!(alpha > 0)) throw new VisionOptionError(`alpha must be positive; got ${alpha}.`);
+  const classes = options.classes ?? 1000;
+  if (!Number.isInteger(classes) || classes < 1) {
+    throw new VisionOptionError(`classes must be a positive integer; got ${classes}.`);
+  }
+  const pooling = options.pooling ?? null;
+  if (pooling !== null && pooling !== 'avg' && pooling !== 'max') {
+    throw new VisionOptionError(`pooling must be 'avg', 'max' or null; got ${JSON.stringify(pooling)}.`);
+  }
+  const architecture: ArchitectureOptions = {
+    includeTop,
+    pooling,
+    classes,
+    classifierActivation: options.classifierActivation ?? 'softmax',
+    alpha,
+    dropout: options.dropout ?? 1e-3,
+  };
+  const initialization = options.initialization ?? (options.weights != null ? 'zeros' : 'random');
+  const builder = new LayerBuilder(initialization, options.seed ?? 0);
+  const input = tf.input({ shape: inputShape, name: 'input_1' });
+  let output: tf.SymbolicTensor;
+  let kerasName = info.kerasName;
+  switch (name) {
+    case 'vgg16':
+    case 'vgg19':
+      output = buildVgg(builder, input, name === 'vgg16' ? 16 : 19, architecture);
+      break;
+    case 'inceptionV3':
+      output = buildInceptionV3(builder, input, architecture);
+      break;
+    case 'resnet50':
+      output = buildResNet50(builder, input, architecture);
+      break;
+    case 'mobilenet':
+      output = buildMobileNet(builder, input, architecture);
+      kerasName = `mobilenet_${alpha.toFixed(2)}_${inputShape[0]}`;
+      break;
+    case 'mobilenetV2':
+      output = buildMobileNetV2(builder, input, architecture);
+      kerasName = `mobilenetv2_${alpha.toFixed(2)}_${inputShape[0]}`;
+      break;
+  }
+  return tf.model({ inputs: input, outputs: output, name: kerasName });
+}
+
+/**
+ * Pixel preprocessing a model expects, from its Keras name: `'caffe'` for VGG and ResNet, `'tf'`
+ * for Inception and MobileNet (and anything else, which is what tfjs-hosted models use).
+ *
+ * @param model - a model of the zoo, or one loaded from weight files
+ * @returns the preprocessing mode
+ * @example
+ * ```ts
+ * preprocessingFor(await createModel('vgg16')); // 'caffe'
+ * ```
+ */
+export function preprocessingFor(model: tf.LayersModel): PreprocessingMode {
+  return /^(vgg|resnet)/i.test(model.name) ? 'caffe' : 'tf';
+}
