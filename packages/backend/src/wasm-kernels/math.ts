@@ -1,4 +1,33 @@
-/** Registers the matmul / tile / reduction / pooling-gradient kernels for wasm. @returns names registered by this call. */
+import { makeBatchMatMul, makeFusedMatMul } from './mat-mul.js';
+import { overrideWasmKernel } from './math-backend.js';
+import { makeMaxPoolGrad } from './max-pool-grad.js';
+import { makeReduce } from './reduce.js';
+import { makeTile } from './tile.js';
+
+/** The kernels {@link registerMathKernels} replaces on the wasm backend. */
+export const mathKernelNames = ['BatchMatMul', '_FusedMatMul', 'Tile', 'Sum', 'Mean', 'MaxPoolGrad'] as const;
+
+/**
+ * Registers the matmul / tile / reduction / pooling-gradient kernels for wasm (idempotent).
+ *
+ * - `BatchMatMul`, `_FusedMatMul`: transposed operands are materialised and the XNNPACK path is
+ *   used for every transpose combination and batch (stock wasm runs them in a scalar loop).
+ * - `Tile`: block copies instead of per-element index arithmetic.
+ * - `Sum`, `Mean`: reductions over leading or interleaved axes without a transpose.
+ * - `MaxPoolGrad`: correct for windows whose maximum is negative.
+ *
+ * @returns names registered by this call (empty when already registered)
+ */
 export function registerMathKernels(): string[] {
-  return [];
+  const registered: string[] = [];
+  const register = (name: string, make: Parameters<typeof overrideWasmKernel>[1]) => {
+    if (overrideWasmKernel(name, make)) registered.push(name);
+  };
+  register('BatchMatMul', makeBatchMatMul);
+  register('_FusedMatMul', makeFusedMatMul);
+  register('Tile', makeTile);
+  register('Sum', (stock) => makeReduce('Sum', stock));
+  register('Mean', (stock) => makeReduce('Mean', stock));
+  register('MaxPoolGrad', makeMaxPoolGrad);
+  return registered;
 }

@@ -1,0 +1,300 @@
+import * as tf from '@tensorflow/tfjs';
+import {
+  type KernelArguments,
+  type MathWasmBackend,
+  mathBackend,
+  record,
+  registerSlice,
+  releaseSlice,
+  runWasmKernel,
+} from './math-backend.js';
+
+// Must match `FusableActivation` in tfjs-backend-wasm/src/cc/fusable_activations.h.
+const fusableActivation: Record<string, number> = {
+  linear: 0,
+  relu: 1,
+  relu6: 2,
+  prelu: 3,
+  leakyrelu: 4,
+  sigmoid: 5,
+  elu: 6,
+};
+
+type FusedMatMulFunction = (
+  aId: number,
+  aShape: Uint8Array,
+  aRank: number,
+  bId: number,
+  bShape: Uint8Array,
+  bRank: number,
+  transposeA: number,
+  transposeB: number,
+  activation: number,
+  biasId: number,
+  preluWeightsId: number,
+  leakyreluAlpha: number,
+  outId: number,
+) => void;
+
+const bindings = new WeakMap<object, FusedMatMulFunction>();
+
+/** The C++ `_FusedMatMul` entry point; with both operands untransposed and batch 1 it runs XNNPACK. */
+function fusedMatMulBinding(backend: MathWasmBackend): FusedMatMulFunction {
+  let binding = bindings.get(backend.wasm);
+  if (!binding) {
+    const number = 'number';
+    binding = backend.wasm.cwrap('_FusedMatMul', null, [
+      number,
+      'array',
+      number,
+      number,
+      'array',
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ]) as FusedMatMulFunction;
+    bindings.set(backend.wasm, binding);
+  }
+  return binding;
+}
+
+function shapeBytes(shape: number[]): Uint8Array {
+  return new Uint8Array(new Int32Array(shape).buffer);
+}
+
+/** What `_FusedMatMul` applies after the product. */
+export interface Epilogue {
+  activation: string;
+  bias?: tf.TensorInfo | undefined;
+  preluActivationWeights?: tf.TensorInfo | undefined;
+  leakyreluAlpha: number;
+}
+
+const linear: Epilogue = { activation: 'linear', leakyreluAlpha: 0 };
+
+/** True when a broadcast operand is one row of length `n` (what the C++/XNNPACK epilogue reads). */
+function isRow(info: tf.TensorInfo | undefined, n: number): boolean {
+  if (!info) return true;
+  return info.shape.length >= 1 && info.shape[info.shape.length - 1] === n && tf.util.sizeFromShape(info.shape) === n;
+}
+
+/** Swaps the last two axes (materialised with the wasm Transpose kernel). Caller disposes the result. */
+function transposeLastTwo(backend: MathWasmBackend, info: tf.TensorInfo): tf.TensorInfo {
+  const rank = info.shape.length;
+  const perm = info.shape.map((_, axis) => axis);
+  perm[rank - 2] = rank - 1;
+  perm[rank - 1] = rank - 2;
+  return runWasmKernel(backend, 'Transpose', { x: info }, { perm });
+}
+
+/** Applies bias and activation with the wasm element-wise kernels; consumes `out`. */
+function applyEpilogue(backend: MathWasmBackend, out: tf.TensorInfo, epilogue: Epilogue): tf.TensorInfo {
+  let current = out;
+  const step = (next: tf.TensorInfo) => {
+    backend.disposeData(current.dataId);
+    current = next;
+  };
+  if (epilogue.bias) step(runWasmKernel(backend, 'Add', { a: current, b: epilogue.bias }));
+  switch (epilogue.activation) {
+    case 'linear':
+      break;
+    case 'relu':
+      step(runWasmKernel(backend, 'Relu', { x: current }));
+      break;
+    case 'relu6':
+      step(runWasmKernel(backend, 'Relu6', { x: current }));
+      break;
+    case 'elu':
+      step(runWasmKernel(backend, 'Elu', { x: current }));
+      break;
+    case 'sigmoid':
+      step(runWasmKernel(backend, 'Sigmoid', { x: current }));
+      break;
+    case 'leakyrelu':
+      step(runWasmKernel(backend, 'LeakyRelu', { x: current }, { alpha: epilogue.leakyreluAlpha }));
+      break;
+    case 'prelu':
+      if (!epilogue.preluActivationWeights) throw new Error('[@tfkit/backend] prelu activation needs weights.');
+      step(runWasmKernel(backend, 'Prelu', { x: current, alpha: epilogue.preluActivationWeights }));
+      break;
+    default:
+      throw new Error(`[@tfkit/backend] activation "${epilogue.activation}" is not supported by _FusedMatMul on wasm.`);
+  }
+  return current;
+}
+
+/** Index into an operand's flattened batch for output batch `index` (numpy-style broadcasting). */
+function batchIndexer(outOuter: number[], operandOuter: number[]): (index: number) => number {
+  const rank = outOuter.length;
+  const padded = [...new Array(rank - operandOuter.length).fill(1), ...operandOuter] as number[];
+  if (tf.util.sizeFromShape(padded) === tf.util.sizeFromShape(outOuter)) return (index) => index;
+  if (tf.util.sizeFromShape(padded) === 1) return () => 0;
+  const operandStrides = new Array<number>(rank).fill(0);
+  let stride = 1;
+  for (let axis = rank - 1; axis >= 0; axis--) {
+    operandStrides[axis] = (padded[axis] ?? 1) === 1 ? 0 : stride;
+    stride *= padded[axis] ?? 1;
+  }
+  return (index) => {
+    let remaining = index;
+    let result = 0;
+    for (let axis = rank - 1; axis >= 0; axis--) {
+      const size = outOuter[axis] ?? 1;
+      const coordinate = remaining % size;
+      remaining = (remaining - coordinate) / size;
+      result += coordinate * (operandStrides[axis] ?? 0);
+    }
+    return result;
+  };
+}
+
+/**
+ * `a @ b` (optionally transposed) with the epilogue, always on XNNPACK's fast path: transposed
+ * operands are materialised first, a broadcast `b` folds the batch of `a` into rows, and true
+ * batches run one XNNPACK product per batch over slices of the heap.
+ */
+export function fastMatMul(
+  backend: MathWasmBackend,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  transposeA: boolean,
+  transposeB: boolean,
+  epilogue: Epilogue = linear,
+): tf.TensorInfo {
+  const aRank = a.shape.length;
+  const bRank = b.shape.length;
+  const m = (transposeA ? a.shape[aRank - 1] : a.shape[aRank - 2]) ?? 1;
+  const k = (transposeA ? a.shape[aRank - 2] : a.shape[aRank - 1]) ?? 1;
+  const kB = (transposeB ? b.shape[bRank - 1] : b.shape[bRank - 2]) ?? 1;
+  const n = (transposeB ? b.shape[bRank - 2] : b.shape[bRank - 1]) ?? 1;
+  if (k !== kB) {
+    throw new Error(
+      `Error in matMul: inner shapes (${k}) and (${kB}) of Tensors with shapes ${a.shape} and ${b.shape} and transposeA=${transposeA} and transposeB=${transposeB} must match.`,
+    );
+  }
+  const aOuter = a.shape.slice(0, -2);
+  const bOuter = b.shape.slice(0, -2);
+  const outOuter = tf.broadcast_util.assertAndGetBroadcastShape(aOuter, bOuter);
+  const outShape = [...outOuter, m, n];
+  const batchA = tf.util.sizeFromShape(aOuter);
+  const batchB = tf.util.sizeFromShape(bOuter);
+  const batch = tf.util.sizeFromShape(outOuter);
+
+  const out = backend.makeOutput(outShape, 'float32');
+  if (batch * m * n === 0) return out;
+  if (k === 0) {
+    new Float32Array(backend.wasm.HEAPU8.buffer, record(backend, out).memoryOffset, batch * m * n).fill(0);
+    return epilogue.activation === 'linear' && !epilogue.bias ? out : applyEpilogue(backend, out, epilogue);
+  }
+
+  const aPlain = transposeA ? transposeLastTwo(backend, a) : a;
+  const bPlain = transposeB ? transposeLastTwo(backend, b) : b;
+  const multiply = fusedMatMulBinding(backend);
+  const outId = record(backend, out).id;
+  let fusedInKernel = false;
+  try {
+    if (batchB === 1) {
+      // Every batch of `a` meets the same matrix: stack them as rows of one product.
+      const activation = fusableActivation[epilogue.activation];
+      const fusable =
+        activation !== undefined &&
+        isRow(epilogue.bias, n) &&
+        (epilogue.activation !== 'prelu' || isRow(epilogue.preluActivationWeights, n));
+      const kernelEpilogue = fusable ? epilogue : linear;
+      multiply(
+        record(backend, aPlain).id,
+        shapeBytes([1, batchA * m, k]),
+        3,
+        record(backend, bPlain).id,
+        shapeBytes([1, k, n]),
+        3,
+        0,
+        0,
+        fusableActivation[kernelEpilogue.activation] ?? 0,
+        kernelEpilogue.bias ? record(backend, kernelEpilogue.bias).id : 0,
+        kernelEpilogue.activation === 'prelu' && kernelEpilogue.preluActivationWeights
+          ? record(backend, kernelEpilogue.preluActivationWeights).id
+          : 0,
+        kernelEpilogue.leakyreluAlpha || 0,
+        outId,
+      );
+      fusedInKernel = fusable;
+    } else {
+      const aOffset = record(backend, aPlain).memoryOffset;
+      const bOffset = record(backend, bPlain).memoryOffset;
+      const outOffset = record(backend, out).memoryOffset;
+      const aIndex = batchIndexer(outOuter, aOuter);
+      const bIndex = batchIndexer(outOuter, bOuter);
+      const aShape = shapeBytes([1, m, k]);
+      const bShape = shapeBytes([1, k, n]);
+      for (let index = 0; index < batch; index++) {
+        const aSlice = registerSlice(backend, aOffset + aIndex(index) * m * k * 4, m * k);
+        const bSlice = registerSlice(backend, bOffset + bIndex(index) * k * n * 4, k * n);
+        const outSlice = registerSlice(backend, outOffset + index * m * n * 4, m * n);
+        try {
+          multiply(aSlice, aShape, 3, bSlice, bShape, 3, 0, 0, 0, 0, 0, 0, outSlice);
+        } finally {
+          releaseSlice(backend, aSlice);
+          releaseSlice(backend, bSlice);
+          releaseSlice(backend, outSlice);
+        }
+      }
+    }
+  } catch (error) {
+    backend.disposeData(out.dataId);
+    throw error;
+  } finally {
+    if (aPlain !== a) backend.disposeData(aPlain.dataId);
+    if (bPlain !== b) backend.disposeData(bPlain.dataId);
+  }
+  if (fusedInKernel || (epilogue.activation === 'linear' && !epilogue.bias)) return out;
+  return applyEpilogue(backend, out, epilogue);
+}
+
+/** `BatchMatMul` for wasm: fast for every transpose combination and for batches. */
+export function makeBatchMatMul(stock: tf.KernelFunc | undefined): tf.KernelFunc {
+  return (args: KernelArguments) => {
+    const backend = mathBackend(args.backend);
+    const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    if (!backend || a.dtype !== 'float32' || b.dtype !== 'float32') {
+      if (stock) return stock(args);
+      throw new Error('[@tfkit/backend] BatchMatMul on wasm supports float32 only.');
+    }
+    const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
+    return fastMatMul(backend, a, b, Boolean(transposeA), Boolean(transposeB));
+  };
+}
+
+/** `_FusedMatMul` for wasm: fast for every transpose combination; bias and activation as on cpu. */
+export function makeFusedMatMul(stock: tf.KernelFunc | undefined): tf.KernelFunc {
+  return (args: KernelArguments) => {
+    const backend = mathBackend(args.backend);
+    const { a, b, bias, preluActivationWeights } = args.inputs as {
+      a: tf.TensorInfo;
+      b: tf.TensorInfo;
+      bias?: tf.TensorInfo;
+      preluActivationWeights?: tf.TensorInfo;
+    };
+    if (!backend || a.dtype !== 'float32' || b.dtype !== 'float32') {
+      if (stock) return stock(args);
+      throw new Error('[@tfkit/backend] _FusedMatMul on wasm supports float32 only.');
+    }
+    const { transposeA, transposeB, activation, leakyreluAlpha } = args.attrs as {
+      transposeA: boolean;
+      transposeB: boolean;
+      activation?: string;
+      leakyreluAlpha?: number;
+    };
+    return fastMatMul(backend, a, b, Boolean(transposeA), Boolean(transposeB), {
+      activation: activation ?? 'linear',
+      bias,
+      preluActivationWeights,
+      leakyreluAlpha: leakyreluAlpha ?? 0,
+    });
+  };
+}
