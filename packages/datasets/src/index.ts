@@ -1,8 +1,26 @@
 /**
- * `@tfkit/datasets`.
+ * `@tfkit/datasets`: MNIST-family IDX loaders (with an embedded Fashion-MNIST subset), image
+ * folders decoded through sharp, ImageNet labels, Keras-exact preprocessing, and seeded batching
+ * into TensorFlow.js tensors.
+ *
+ * The IDX loaders alone, without TensorFlow.js, are also available from `@tfkit/datasets/idx`.
  *
  * @packageDocumentation
  */
+export * from './idx.js';
+export {
+  type DatasetToTensorsOptions,
+  datasetToTensors,
+  type ImageBytes,
+  type ImageLayout,
+  type ImagesToTensorOptions,
+  imagesToTensor,
+  type LabelsToTensorOptions,
+  labelsToTensor,
+  normalizePixels,
+  oneHot,
+  type PixelScale,
+} from './tensors.js';
 
 /** The version of this package. */
 export const version: string = __PACKAGE_VERSION__;
