@@ -1,0 +1,130 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../cli/run-cli.js';
+import { recordingOutput } from '../cli/test-output.js';
+import { commands } from './index.js';
+
+async function cli(...argv: string[]) {
+  const output = recordingOutput();
+  const code = await runCli(argv, output, commands);
+  return { code, out: output.out, err: output.err };
+}
+
+function expectOneLineError(result: { err: string }, pattern: RegExp) {
+  const lines = result.err
+    .trim()
+    .split('\n')
+    .filter((line) => line.includes('error:'));
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(pattern);
+}
+
+/** Whether a workspace package already exports what a command needs (they land in parallel). */
+async function ready(load: () => Promise<unknown>, names: string[]): Promise<boolean> {
+  const module = (await load()) as Record<string, unknown>;
+  return names.every((name) => module[name] !== undefined);
+}
+
+const gymReady = await ready(() => import('@tfkit/gym-lite'), ['make', 'registeredIds', 'spec']);
+const rlReady =
+  gymReady && (await ready(() => import('@tfkit/rl-agents'), ['runExperiment', 'formatExperiment', 'DqnAgent']));
+
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'tfkit-cli-'));
+
+describe('bad input exits 2 with one clear message', () => {
+  it.each([
+    [['cartpole', '--policy', 'telepathy'], /--policy "telepathy" is not one of random, logic/],
+    [['cartpole', '--episodes', 'many'], /--episodes must be an integer, got "many"/],
+    [['cartpole', '--episodes', '0'], /--episodes must be >= 1/],
+    [['dqn', '--budget', '-5'], /--budget must be >= 1/],
+    [['dqn', '--seed', '1.5'], /--seed must be an integer/],
+    [['gym', 'play', '--gif', 'movie.mp4'], /--gif must name a \.gif file/],
+    [['demo', '--only', 'everything'], /--only names unknown section "everything"/],
+  ])('tfkit %j', async (argv, pattern) => {
+    const result = await cli(...argv);
+    expect(result.code).toBe(2);
+    expectOneLineError(result, pattern);
+  });
+});
+
+describe.runIf(gymReady)('gym-lite commands', () => {
+  it('lists CartPole-v0 and v1 with their limits', async () => {
+    const result = await cli('gym', 'list', '--json');
+    expect(result.err).toBe('');
+    expect(result.code).toBe(0);
+    const rows = JSON.parse(result.out) as Array<{ id: string; maxEpisodeSteps: number; rewardThreshold: number }>;
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        { id: 'CartPole-v0', maxEpisodeSteps: 200, rewardThreshold: 195 },
+        { id: 'CartPole-v1', maxEpisodeSteps: 500, rewardThreshold: 475 },
+      ]),
+    );
+  });
+
+  it('plays a seeded random episode reproducibly and writes a GIF', async () => {
+    const gif = path.join(scratch, 'play.gif');
+    const first = await cli('gym', 'play', '--seed', '3', '--gif', gif);
+    expect(first.code).toBe(0);
+    expect(first.out).toMatch(/Episode 0 finished after \d+ timesteps/);
+    expect(readFileSync(gif).subarray(0, 6).toString('ascii')).toBe('GIF89a');
+    const second = await cli('gym', 'play', '--seed', '3');
+    expect(second.out.split('\n').slice(0, -1)).toEqual(
+      first.out.split('\n').slice(0, second.out.split('\n').length - 1),
+    );
+  });
+
+  it('rejects an unknown environment id with exit code 2', async () => {
+    const result = await cli('gym', 'play', '--env', 'CartPole-v9');
+    expect(result.code).toBe(2);
+    expectOneLineError(result, /CartPole-v9/);
+  });
+});
+
+describe.runIf(rlReady)('rl-agents commands', () => {
+  it("prints the book's line for the logic policy", async () => {
+    const result = await cli('cartpole', '--policy', 'logic', '--episodes', '5', '--no-progress');
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(
+      /^Policy:policy_logic, Min reward:\d+\.\d, Max reward:\d+\.\d, Average reward:[\d.]+\n$/,
+    );
+  });
+
+  it('is reproducible for a seed (random policy, JSON)', async () => {
+    const first = await cli('cartpole', '--policy', 'random', '--episodes', '5', '--seed', '4', '--json');
+    const second = await cli('cartpole', '--policy', 'random', '--episodes', '5', '--seed', '4', '--json');
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.out)).toEqual(JSON.parse(second.out));
+  });
+
+  it('trains a DQN for a tiny budget and ends with the JSON line', async () => {
+    const result = await cli(
+      'dqn',
+      '--budget',
+      '600',
+      '--eval-freq',
+      '300',
+      '--eval-episodes',
+      '2',
+      '--json',
+      '--seed',
+      '2',
+    );
+    expect(result.code).toBe(0);
+    const last = JSON.parse(result.out.trim().split('\n').at(-1)!);
+    expect(Object.keys(last).sort()).toEqual(['evalMean', 'envSteps', 'seed', 'solved', 'wallSeconds']);
+    expect(last.envSteps).toBeGreaterThan(0);
+    expect(last.envSteps).toBeLessThanOrEqual(600);
+    expect(last.seed).toBe(2);
+    expect(result.err).toMatch(/dqn: /);
+  });
+});
+
+describe.runIf(!gymReady || !rlReady)('while a package has not landed', () => {
+  it('commands exit 3 saying what is missing', async () => {
+    const result = await cli('cartpole', '--policy', 'logic', '--episodes', '2');
+    expect(result.code).toBe(3);
+    expectOneLineError(result, /does not provide .* yet/);
+  });
+});
