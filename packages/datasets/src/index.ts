@@ -9,6 +9,13 @@
  */
 export * from './idx.js';
 export {
+  type DecodePredictionsOptions,
+  decodePredictions,
+  type ImageNetClass,
+  imagenetClasses,
+  type Prediction,
+} from './imagenet/imagenet.js';
+export {
   type DatasetToTensorsOptions,
   datasetToTensors,
   type ImageBytes,
