@@ -100,8 +100,13 @@ export async function readH5Layers(
     });
     return { layers, modelConfig, close: () => handle.close() };
   } catch (error) {
-    handle.close();
-    throw error;
+    try {
+      handle.close();
+    } catch {
+      // the handle never opened
+    }
+    if (WeightsLoadError.isInstance(error)) throw error;
+    throw new WeightsLoadError(file, `${file} is not a readable HDF5 weights file; re-download it.`, { cause: error });
   }
 }
 
