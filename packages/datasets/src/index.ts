@@ -16,6 +16,22 @@ export {
   type Prediction,
 } from './imagenet/imagenet.js';
 export {
+  aspectPreservingResize,
+  CAFFE_BGR_MEAN,
+  centerCrop,
+  type DeprocessInputOptions,
+  deprocessInput,
+  type PreprocessMode,
+  preprocessInput,
+  type ResizeAndCenterCropOptions,
+  type ResizeOptions,
+  resizeAndCenterCrop,
+  resizeWithCropOrPad,
+  SLIM_VGG_RGB_MEAN,
+  TORCH_RGB_MEAN,
+  TORCH_RGB_STD,
+} from './preprocess/preprocess.js';
+export {
   type DatasetToTensorsOptions,
   datasetToTensors,
   type ImageBytes,
