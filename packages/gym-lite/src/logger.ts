@@ -1,0 +1,41 @@
+/**
+ * Receives gym-lite's warnings (Gymnasium's `logger.warn`).
+ *
+ * @param message - the warning, prefixed `[@tfkit/gym-lite] WARN:`
+ */
+export type WarningHandler = (message: string) => void;
+
+const shown = new Set<string>();
+
+/** The default handler: `console.warn`, each distinct message once per process like Python's warnings filter. */
+export const defaultWarningHandler: WarningHandler = (message) => {
+  if (shown.has(message)) return;
+  shown.add(message);
+  console.warn(message);
+};
+
+let handler: WarningHandler = defaultWarningHandler;
+
+/**
+ * Replaces the function that receives warnings (pass `undefined` to restore the default).
+ *
+ * @param next - the new handler, or `undefined` for {@link defaultWarningHandler}
+ * @returns the previous handler
+ * @example
+ * ```ts
+ * const warnings: string[] = [];
+ * const previous = setWarningHandler((message) => warnings.push(message));
+ * // ... step after termination ...
+ * setWarningHandler(previous);
+ * ```
+ */
+export function setWarningHandler(next: WarningHandler | undefined): WarningHandler {
+  const previous = handler;
+  handler = next ?? defaultWarningHandler;
+  return previous;
+}
+
+/** @internal Emits a warning through the current handler. */
+export function warn(message: string): void {
+  handler(`[@tfkit/gym-lite] WARN: ${message}`);
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidOptionError } from './errors.js';
+import { createRng, Rng } from './rng.js';
+
+describe('Rng', () => {
+  it('is deterministic per seed and differs across seeds', () => {
+    const a = createRng(123);
+    const b = new Rng(123);
+    const c = createRng(124);
+    const first = Array.from({ length: 10 }, () => a.random());
+    expect(Array.from({ length: 10 }, () => b.random())).toEqual(first);
+    expect(Array.from({ length: 10 }, () => c.random())).not.toEqual(first);
+    expect(a.seed).toBe(123);
+    expect(createRng(2 ** 40 + 5).random()).not.toBe(createRng(5).random());
+  });
+
+  it('draws within range with sensible moments', () => {
+    const rng = createRng(1);
+    let sum = 0;
+    let sumSquares = 0;
+    const count = 20000;
+    for (let index = 0; index < count; index++) {
+      const value = rng.uniform(-0.05, 0.05);
+      expect(value).toBeGreaterThanOrEqual(-0.05);
+      expect(value).toBeLessThan(0.05);
+      sum += value;
+      const normal = rng.normal();
+      sumSquares += normal * normal;
+    }
+    expect(Math.abs(sum / count)).toBeLessThan(0.002);
+    expect(Math.abs(sumSquares / count - 1)).toBeLessThan(0.05);
+    for (let index = 0; index < 1000; index++) {
+      const integer = rng.integers(3, 7);
+      expect(Number.isInteger(integer) && integer >= 3 && integer < 7).toBe(true);
+      expect(rng.integers(2 ** 40)).toBeLessThan(2 ** 40);
+      expect(rng.exponential()).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it('clones and restores state', () => {
+    const rng = createRng(5);
+    rng.random();
+    const copy = rng.clone();
+    const state = rng.getState();
+    const next = rng.random();
+    expect(copy.random()).toBe(next);
+    rng.setState(state);
+    expect(rng.random()).toBe(next);
+  });
+
+  it('validates seeds and bounds, and draws entropy seeds without a seed', () => {
+    expect(() => createRng(-1)).toThrow(InvalidOptionError);
+    expect(() => createRng(0.5)).toThrow(/must be an integer/);
+    expect(() => createRng(1).integers(0)).toThrow(InvalidOptionError);
+    const unseeded = createRng();
+    expect(Number.isSafeInteger(unseeded.seed)).toBe(true);
+    expect(unseeded.seed).toBeGreaterThanOrEqual(0);
+  });
+});
