@@ -1,0 +1,385 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBackend } from '../ensure-backend.js';
+import { expectNoTensorLeak } from '../testing.js';
+import { registerConvKernels } from './conv.js';
+import { WasmKernelError } from './wasm-heap.js';
+
+type Shape4 = [number, number, number, number];
+type Pad = 'same' | 'valid' | number;
+
+const kernelNames = [
+  'Conv2DBackpropFilter',
+  'Conv2DBackpropInput',
+  'DepthwiseConv2dNativeBackpropFilter',
+  'DepthwiseConv2dNativeBackpropInput',
+];
+
+/** mulberry32: a small seeded PRNG. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function integer(next: () => number, low: number, high: number): number {
+  return low + Math.floor(next() * (high - low + 1));
+}
+
+function values(next: () => number, shape: number[]): Float32Array {
+  const data = new Float32Array(shape.reduce((product, size) => product * size, 1));
+  for (let i = 0; i < data.length; i++) data[i] = next() * 2 - 1;
+  return data;
+}
+
+/** max |a - b| / max |b|: relative error that tiny entries cannot blow up. */
+function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  expect(actual.length).toBe(expected.length);
+  let difference = 0;
+  let scale = 0;
+  for (let i = 0; i < expected.length; i++) {
+    difference = Math.max(difference, Math.abs((actual[i] as number) - (expected[i] as number)));
+    scale = Math.max(scale, Math.abs(expected[i] as number));
+  }
+  return difference / Math.max(scale, 1e-30);
+}
+
+/** Runs `compute` on a backend and returns the values of its outputs (all tensors disposed). */
+async function on(backend: 'cpu' | 'wasm', compute: () => tf.Tensor[]): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  return tf.tidy(() => compute().map((tensor) => tensor.dataSync() as Float32Array));
+}
+
+async function expectSameOnBothBackends(label: string, compute: () => tf.Tensor[]): Promise<void> {
+  const expected = await on('cpu', compute);
+  const actual = await on('wasm', compute);
+  expect(actual.length).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    const error = relativeError(actual[i] as Float32Array, expected[i] as Float32Array);
+    expect(error, `${label} output ${i}: relative error ${error}`).toBeLessThanOrEqual(1e-5);
+  }
+}
+
+interface ConvCase {
+  label: string;
+  x: Float32Array;
+  xShape: Shape4;
+  filter: Float32Array;
+  filterShape: Shape4;
+  dy: Float32Array;
+  dyShape: Shape4;
+  strides: [number, number];
+  pad: Pad;
+}
+
+const strideChoices: Array<[number, number]> = [
+  [1, 1],
+  [2, 2],
+  [2, 1],
+  [1, 2],
+];
+const padChoices: Pad[] = ['same', 'valid', 1];
+
+/** Random convolution cases; `depthwise` makes the filter [fh, fw, C, multiplier]. */
+function convCases(seed: number, count: number, depthwise: boolean): ConvCase[] {
+  const next = random(seed);
+  const cases: ConvCase[] = [];
+  for (let index = 0; index < count; index++) {
+    const batch = integer(next, 1, 3);
+    const height = integer(next, 1, 10);
+    const width = integer(next, 1, 10);
+    const inChannels = integer(next, 1, 4);
+    const outChannels = depthwise ? integer(next, 1, 3) : integer(next, 1, 8);
+    const strides = strideChoices[index % strideChoices.length] as [number, number];
+    const pad = padChoices[Math.floor(index / strideChoices.length) % padChoices.length] as Pad;
+    const filterHeight = integer(next, 1, pad === 'valid' ? Math.min(5, height) : 5);
+    const filterWidth = integer(next, 1, pad === 'valid' ? Math.min(5, width) : 5);
+    const xShape: Shape4 = [batch, height, width, inChannels];
+    const filterShape: Shape4 = [filterHeight, filterWidth, inChannels, outChannels];
+    const info = tf.backend_util.computeConv2DInfo(xShape, filterShape, strides, 1, pad, undefined, depthwise);
+    if (info.outHeight <= 0 || info.outWidth <= 0) {
+      index--;
+      continue;
+    }
+    const dyShape: Shape4 = [batch, info.outHeight, info.outWidth, info.outChannels];
+    cases.push({
+      label: `x[${xShape}] filter[${filterShape}] strides[${strides}] pad ${pad}`,
+      x: values(next, xShape),
+      xShape,
+      filter: values(next, filterShape),
+      filterShape,
+      dy: values(next, dyShape),
+      dyShape,
+      strides,
+      pad,
+    });
+  }
+  return cases;
+}
+
+beforeAll(async () => {
+  const info = await ensureBackend({ prefer: ['wasm'], log: false, env: {} });
+  expect(info.name).toBe('wasm');
+});
+
+describe('registerConvKernels', () => {
+  it('registers all four kernels for wasm once', () => {
+    expect(registerConvKernels()).toEqual([]);
+    for (const name of kernelNames) {
+      const kernel = tf.getKernel(name, 'wasm');
+      expect(kernel, name).toBeDefined();
+      // The stock Conv2DBackpropInput has a setupFunc; ours needs none.
+      expect(kernel?.setupFunc, name).toBeUndefined();
+    }
+  });
+
+  it('replaces the kernels again after someone else re-registered one', () => {
+    const ours = tf.getKernel('Conv2DBackpropFilter', 'wasm');
+    tf.unregisterKernel('Conv2DBackpropFilter', 'wasm');
+    tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: () => ({}) as never });
+    expect(registerConvKernels()).toEqual(['Conv2DBackpropFilter']);
+    expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')?.kernelFunc).toBe(ours?.kernelFunc);
+  });
+});
+
+describe('forward convolutions on wasm with same or numeric padding', () => {
+  it('match cpu for a filter dimension of 1 at stride 2 (stock wasm returns zeros)', async () => {
+    const next = random(3);
+    const x = values(next, [1, 10, 10, 2]);
+    const filter = values(next, [4, 1, 2, 1]);
+    await expectSameOnBothBackends('[4,1] filter, strides [1,2]', () => {
+      const input = tf.tensor4d(x, [1, 10, 10, 2]);
+      const weights = tf.tensor4d(filter, [4, 1, 2, 1]);
+      return [
+        tf.conv2d(input, weights, [1, 2], 'same'),
+        tf.fused.conv2d({ x: input, filter: weights, strides: [1, 2], pad: 'same', bias: tf.ones([1]) }),
+        tf.depthwiseConv2d(input, weights, [2, 1], 'same'),
+        tf.fused.depthwiseConv2d({ x: input, filter: weights, strides: [1, 2], pad: 'same', activation: 'relu' }),
+      ];
+    });
+  });
+
+  it('match cpu for numeric padding with non-square filters (stock wasm writes past its output)', async () => {
+    const next = random(4);
+    const x = values(next, [2, 5, 8, 2]);
+    const tall = values(next, [5, 1, 2, 3]);
+    const wide = values(next, [2, 5, 2, 3]);
+    await expectSameOnBothBackends('numeric padding', () => {
+      const input = tf.tensor4d(x, [2, 5, 8, 2]);
+      return [
+        tf.conv2d(input, tf.tensor4d(tall, [5, 1, 2, 3]), 1, 1),
+        tf.conv2d(input, tf.tensor4d(wide, [2, 5, 2, 3]), [2, 1], 2),
+        tf.depthwiseConv2d(input, tf.tensor4d(tall, [5, 1, 2, 3]), 1, 1),
+      ];
+    });
+  });
+});
+
+describe('Conv2D gradients on wasm match cpu', () => {
+  const cases = convCases(2024, 36, false);
+
+  it.each(cases.map((testCase) => [testCase.label, testCase] as const))('kernels: %s', async (_label, testCase) => {
+    await expectSameOnBothBackends(testCase.label, () => {
+      const x = tf.tensor4d(testCase.x, testCase.xShape);
+      const filter = tf.tensor4d(testCase.filter, testCase.filterShape);
+      const dy = tf.tensor4d(testCase.dy, testCase.dyShape);
+      const attrs = { strides: testCase.strides, pad: testCase.pad, dataFormat: 'NHWC' };
+      const dFilter = tf.engine().runKernel(
+        'Conv2DBackpropFilter',
+        { x, dy },
+        {
+          ...attrs,
+          filterShape: testCase.filterShape,
+        },
+      ) as tf.Tensor;
+      const dx = tf.engine().runKernel(
+        'Conv2DBackpropInput',
+        { dy, filter },
+        {
+          ...attrs,
+          inputShape: testCase.xShape,
+        },
+      ) as tf.Tensor;
+      return [dFilter, dx];
+    });
+  });
+
+  it.each(cases.map((testCase) => [testCase.label, testCase] as const))('tf.grads: %s', async (_label, testCase) => {
+    await expectSameOnBothBackends(testCase.label, () => {
+      const x = tf.tensor4d(testCase.x, testCase.xShape);
+      const filter = tf.tensor4d(testCase.filter, testCase.filterShape);
+      const dy = tf.tensor4d(testCase.dy, testCase.dyShape);
+      const conv = (a: tf.Tensor, b: tf.Tensor) =>
+        tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, testCase.strides, testCase.pad);
+      const convGrads = tf.grads(conv)([x, filter], dy);
+      const fused = tf.fused.conv2d({
+        x,
+        filter,
+        strides: testCase.strides,
+        pad: testCase.pad,
+        bias: tf.ones([testCase.filterShape[3]]),
+        activation: 'relu',
+      });
+      // conv2dTranspose: its forward pass is Conv2DBackpropInput, its gradient Conv2D + Conv2DBackpropFilter.
+      const pad = testCase.pad === 1 ? 'same' : testCase.pad;
+      const transposed = (value: tf.Tensor, weights: tf.Tensor) =>
+        tf.conv2dTranspose(value as tf.Tensor4D, weights as tf.Tensor4D, testCase.xShape, testCase.strides, pad);
+      const outputShape = tf.backend_util.computeConv2DInfo(
+        testCase.xShape,
+        testCase.filterShape,
+        testCase.strides,
+        1,
+        pad,
+      ).outShape;
+      const dyOfTranspose = tf.tensor4d(values(random(testCase.x.length), outputShape), outputShape as Shape4);
+      const forward = transposed(dyOfTranspose, filter);
+      const transposeGrads = tf.grads(transposed)([dyOfTranspose, filter], x);
+      return [conv(x, filter), fused, ...convGrads, forward, ...transposeGrads];
+    });
+  });
+});
+
+describe('depthwise gradients on wasm match cpu', () => {
+  const cases = convCases(77, 36, true);
+
+  it.each(cases.map((testCase) => [testCase.label, testCase] as const))(
+    'kernels and tf.grads: %s',
+    async (_label, testCase) => {
+      await expectSameOnBothBackends(testCase.label, () => {
+        const x = tf.tensor4d(testCase.x, testCase.xShape);
+        const filter = tf.tensor4d(testCase.filter, testCase.filterShape);
+        const dy = tf.tensor4d(testCase.dy, testCase.dyShape);
+        const attrs = { strides: testCase.strides, pad: testCase.pad, dilations: [1, 1] };
+        const dFilter = tf.engine().runKernel(
+          'DepthwiseConv2dNativeBackpropFilter',
+          { x, dy },
+          {
+            ...attrs,
+            filterShape: testCase.filterShape,
+          },
+        ) as tf.Tensor;
+        const dx = tf.engine().runKernel(
+          'DepthwiseConv2dNativeBackpropInput',
+          { dy, filter },
+          {
+            ...attrs,
+            inputShape: testCase.xShape,
+          },
+        ) as tf.Tensor;
+        const depthwise = (a: tf.Tensor, b: tf.Tensor) =>
+          tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, testCase.strides, testCase.pad);
+        const grads = tf.grads(depthwise)([x, filter], dy);
+        return [depthwise(x, filter), dFilter, dx, ...grads];
+      });
+    },
+  );
+
+  it('rejects dilations other than 1 with a typed error', async () => {
+    await tf.setBackend('wasm');
+    const error = (() => {
+      try {
+        tf.tidy(() =>
+          tf
+            .engine()
+            .runKernel(
+              'DepthwiseConv2dNativeBackpropFilter',
+              { x: tf.zeros([1, 5, 5, 1]), dy: tf.zeros([1, 5, 5, 1]) },
+              { strides: 1, pad: 'same', dilations: [2, 2], filterShape: [3, 3, 1, 1] },
+            ),
+        );
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+    expect(WasmKernelError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/dilations \[2, 2\] are not supported/);
+  });
+});
+
+describe('wasm convolution training', () => {
+  it('leaves no tensors or data buffers behind', async () => {
+    await tf.setBackend('wasm');
+    const [testCase] = convCases(5, 1, false);
+    const [depthwiseCase] = convCases(6, 1, true);
+    if (!testCase || !depthwiseCase) throw new Error('no cases');
+    const dataIds = (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
+    await expectNoTensorLeak(() => {
+      tf.tidy(() => {
+        const x = tf.tensor4d(testCase.x, testCase.xShape);
+        const filter = tf.tensor4d(testCase.filter, testCase.filterShape);
+        const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+          tf
+            .conv2d(a as tf.Tensor4D, b as tf.Tensor4D, [2, 2], 'same')
+            .square()
+            .sum(),
+        )([x, filter]);
+        const depthwiseX = tf.tensor4d(depthwiseCase.x, depthwiseCase.xShape);
+        const depthwiseFilter = tf.tensor4d(depthwiseCase.filter, depthwiseCase.filterShape);
+        const depthwiseGrads = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+          tf
+            .depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same')
+            .square()
+            .sum(),
+        )([depthwiseX, depthwiseFilter]);
+        for (const grad of [...grads, ...depthwiseGrads]) grad.dataSync();
+      });
+    });
+    expect((tf.backend() as unknown as { numDataIds(): number }).numDataIds()).toBe(dataIds);
+  });
+
+  it('trains a conv + depthwise + batchnorm + dense net with decreasing loss', async () => {
+    await tf.setBackend('wasm');
+    const next = random(11);
+    const xs = tf.tensor4d(values(next, [16, 12, 12, 2]), [16, 12, 12, 2]);
+    const labels = tf.oneHot(
+      tf.tensor1d(
+        Array.from({ length: 16 }, (_, i) => i % 3),
+        'int32',
+      ),
+      3,
+    );
+    const initializer = (seed: number) => tf.initializers.glorotUniform({ seed });
+    const model = tf.sequential({
+      layers: [
+        tf.layers.conv2d({
+          inputShape: [12, 12, 2],
+          filters: 6,
+          kernelSize: 3,
+          strides: 2,
+          padding: 'same',
+          kernelInitializer: initializer(1),
+        }),
+        tf.layers.batchNormalization(),
+        tf.layers.activation({ activation: 'relu' }),
+        tf.layers.depthwiseConv2d({
+          kernelSize: 3,
+          depthMultiplier: 2,
+          padding: 'same',
+          depthwiseInitializer: initializer(2),
+        }),
+        tf.layers.conv2d({ filters: 8, kernelSize: 1, activation: 'relu', kernelInitializer: initializer(3) }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: initializer(4) }),
+      ],
+    });
+    model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy' });
+    // The first step creates the optimizer's slots; later steps must not add tensors.
+    const first = await model.fit(xs, labels, { epochs: 1, batchSize: 16, shuffle: false, verbose: 0 });
+    const before = tf.memory().numTensors;
+    const history = await model.fit(xs, labels, { epochs: 6, batchSize: 16, shuffle: false, verbose: 0 });
+    const losses = [...(first.history.loss as number[]), ...(history.history.loss as number[])];
+    expect(tf.getBackend()).toBe('wasm');
+    expect(losses.every(Number.isFinite)).toBe(true);
+    for (let i = 1; i < losses.length; i++) expect(losses[i]).toBeLessThan(losses[i - 1] as number);
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+    xs.dispose();
+    labels.dispose();
+  });
+});

@@ -1,0 +1,110 @@
+import * as tf from '@tensorflow/tfjs';
+import { TfkitError } from '../errors.js';
+
+/** What tfkit's kernels use of the tfjs wasm backend object (`tf.backend()` while wasm is active). */
+export interface WasmBackend {
+  /** The emscripten module. */
+  wasm: { HEAPU8: Uint8Array };
+  /** Tensor records of the backend: heap offset and shape of every data id. */
+  dataIdMap: {
+    get(dataId: object): { id: number; memoryOffset: number; shape: number[]; dtype: string } | undefined;
+  };
+  /** Allocates an uninitialised tensor on the heap and registers it with the C++ side. */
+  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+  /** Drops one reference of a data id and frees its memory when none are left. */
+  disposeData(dataId: object, force?: boolean): boolean;
+}
+
+/** A kernel of the wasm backend could not run the given arguments. */
+export class WasmKernelError extends TfkitError {
+  /** Name of the kernel that failed. */
+  readonly kernelName: string;
+
+  constructor(kernelName: string, message: string) {
+    super('Tfkit_WasmKernelError', `[@tfkit/backend] ${kernelName}: ${message}`);
+    this.kernelName = kernelName;
+  }
+
+  static override isInstance(error: unknown): error is WasmKernelError {
+    return TfkitError.isInstance(error) && error.name === 'Tfkit_WasmKernelError';
+  }
+}
+
+/** Narrows the `backend` argument of a kernel function to the wasm backend. */
+export function asWasmBackend(backend: unknown, kernelName: string): WasmBackend {
+  const candidate = backend as Partial<WasmBackend> | undefined;
+  if (!candidate?.wasm?.HEAPU8 || !candidate.dataIdMap || typeof candidate.makeOutput !== 'function') {
+    throw new WasmKernelError(
+      kernelName,
+      'this kernel runs only on the tfjs wasm backend; call ensureBackend() first.',
+    );
+  }
+  return candidate as WasmBackend;
+}
+
+/** A float32 view of a tensor's data on the wasm heap. Fetch it again after anything that may grow the heap. */
+export function heapView(backend: WasmBackend, info: tf.TensorInfo): Float32Array {
+  const record = backend.dataIdMap.get(info.dataId);
+  if (!record) throw new Error(`[@tfkit/backend] tensor data ${String(info.dataId)} is not on the wasm backend`);
+  if (record.dtype !== 'float32' && record.dtype !== info.dtype) {
+    throw new Error(`[@tfkit/backend] expected float32 data, got ${record.dtype}`);
+  }
+  return new Float32Array(backend.wasm.HEAPU8.buffer, record.memoryOffset, tf.util.sizeFromShape(info.shape));
+}
+
+/**
+ * Intermediate tensors of one kernel call, freed together by {@link Scratch.dispose}.
+ *
+ * @remarks
+ * These tensors never reach the engine, so only the backend knows them: forgetting one would leak
+ * heap memory and a data id (seen in `tf.memory().numDataBuffers`).
+ */
+export class Scratch {
+  private readonly owned: tf.TensorInfo[] = [];
+
+  constructor(readonly backend: WasmBackend) {}
+
+  /** Allocates an uninitialised float32 tensor owned by this scratch. */
+  make(shape: number[]): tf.TensorInfo {
+    return this.own(this.backend.makeOutput(shape, 'float32'));
+  }
+
+  /** Allocates a float32 tensor filled with zeros. */
+  zeros(shape: number[]): tf.TensorInfo {
+    const info = this.make(shape);
+    heapView(this.backend, info).fill(0);
+    return info;
+  }
+
+  /** Takes ownership of a tensor made by another kernel. */
+  own(info: tf.TensorInfo): tf.TensorInfo {
+    this.owned.push(info);
+    return info;
+  }
+
+  /** Hands `info` (or a relabelled view of owned data) to the caller: {@link Scratch.dispose} will not free it. */
+  release(info: tf.TensorInfo): tf.TensorInfo {
+    const index = this.owned.findIndex((owned) => owned.dataId === info.dataId);
+    if (index >= 0) this.owned.splice(index, 1);
+    return info;
+  }
+
+  /** Runs a kernel registered for wasm (a stock one or ours) and owns its output. */
+  run(kernelName: string, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap): tf.TensorInfo {
+    const config = tf.getKernel(kernelName, 'wasm');
+    if (!config) throw new WasmKernelError(kernelName, 'the wasm backend has no such kernel; is tfjs 4.22 installed?');
+    const result = config.kernelFunc({ inputs, attrs, backend: this.backend as unknown as object });
+    if (Array.isArray(result)) throw new WasmKernelError(kernelName, 'expected a single output');
+    return this.own(result as tf.TensorInfo);
+  }
+
+  /** Frees every tensor still owned. */
+  dispose(): void {
+    for (const info of this.owned.splice(0)) this.backend.disposeData(info.dataId);
+  }
+}
+
+/** A tensor with another shape over the same data (no copy, no new reference). */
+export function relabel(info: tf.TensorInfo, shape: number[]): tf.TensorInfo {
+  return { dataId: info.dataId, shape, dtype: info.dtype };
+}
