@@ -83,13 +83,37 @@ function isRow(info: tf.TensorInfo | undefined, n: number): boolean {
   return info.shape.length >= 1 && info.shape[info.shape.length - 1] === n && tf.util.sizeFromShape(info.shape) === n;
 }
 
-/** Swaps the last two axes (materialised with the wasm Transpose kernel). Caller disposes the result. */
-function transposeLastTwo(backend: MathWasmBackend, info: tf.TensorInfo): tf.TensorInfo {
-  const rank = info.shape.length;
-  const perm = info.shape.map((_, axis) => axis);
-  perm[rank - 2] = rank - 1;
-  perm[rank - 1] = rank - 2;
-  return runWasmKernel(backend, 'Transpose', { x: info }, { perm });
+/**
+ * Swaps the last two axes into a new tensor with a cache-blocked copy on the heap (about twice as
+ * fast as the stock wasm Transpose, which writes with a stride). Caller disposes the result.
+ */
+export function transposeLastTwo(backend: MathWasmBackend, info: tf.TensorInfo, shape = info.shape): tf.TensorInfo {
+  const rank = shape.length;
+  const rows = shape[rank - 2] ?? 1;
+  const columns = shape[rank - 1] ?? 1;
+  const outShape = [...shape.slice(0, -2), columns, rows];
+  const out = backend.makeOutput(outShape, 'float32');
+  const size = tf.util.sizeFromShape(shape);
+  const buffer = backend.wasm.HEAPU8.buffer;
+  const source = new Float32Array(buffer, record(backend, info).memoryOffset, size);
+  const target = new Float32Array(buffer, record(backend, out).memoryOffset, size);
+  const block = 16;
+  const matrix = rows * columns;
+  for (let offset = 0; offset < size; offset += matrix) {
+    for (let row0 = 0; row0 < rows; row0 += block) {
+      const row1 = Math.min(row0 + block, rows);
+      for (let column0 = 0; column0 < columns; column0 += block) {
+        const column1 = Math.min(column0 + block, columns);
+        for (let row = row0; row < row1; row++) {
+          const base = offset + row * columns;
+          for (let column = column0; column < column1; column++) {
+            target[offset + column * rows + row] = source[base + column] as number;
+          }
+        }
+      }
+    }
+  }
+  return out;
 }
 
 /** Applies bias and activation with the wasm element-wise kernels; consumes `out`. */
@@ -192,6 +216,11 @@ export function fastMatMul(
     return epilogue.activation === 'linear' && !epilogue.bias ? out : applyEpilogue(backend, out, epilogue);
   }
 
+  if (batch === 1 && (transposeA || transposeB) && swapIsCheaper(m, k, n, transposeA, transposeB)) {
+    backend.disposeData(out.dataId);
+    return swappedMatMul(backend, a, b, transposeA, transposeB, outShape, epilogue);
+  }
+
   const aPlain = transposeA ? transposeLastTwo(backend, a) : a;
   const bPlain = transposeB ? transposeLastTwo(backend, b) : b;
   const multiply = fusedMatMulBinding(backend);
@@ -254,6 +283,65 @@ export function fastMatMul(
   }
   if (fusedInKernel || (epilogue.activation === 'linear' && !epilogue.bias)) return out;
   return applyEpilogue(backend, out, epilogue);
+}
+
+/** Relative cost of packing a weight matrix for XNNPACK, per element, against one transposed element. */
+const packingCost = 3;
+
+/**
+ * Whether computing `(a b)^T = b^T a^T` and transposing the (small) result costs less copying than
+ * materialising the transposed operands. For a dense layer's `dy @ W^T` it avoids transposing and
+ * re-packing the whole weight matrix at every step.
+ */
+function swapIsCheaper(m: number, k: number, n: number, transposeA: boolean, transposeB: boolean): boolean {
+  const direct = (transposeA ? m * k : 0) + (transposeB ? k * n : 0) + packingCost * k * n;
+  const swapped = (transposeB ? 0 : k * n) + (transposeA ? 0 : m * k) + packingCost * k * m + m * n;
+  return swapped < direct;
+}
+
+/** `op(a) op(b)` computed as `(op(b)^T op(a)^T)^T` on the XNNPACK path (single matrices only). */
+function swappedMatMul(
+  backend: MathWasmBackend,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  transposeA: boolean,
+  transposeB: boolean,
+  outShape: number[],
+  epilogue: Epilogue,
+): tf.TensorInfo {
+  const m = outShape[outShape.length - 2] ?? 1;
+  const n = outShape[outShape.length - 1] ?? 1;
+  const k = (transposeA ? a.shape[a.shape.length - 2] : a.shape[a.shape.length - 1]) ?? 1;
+  // Rows: op(b)^T as [n, k]; weights: op(a)^T as [k, m].
+  const rows = transposeB ? b : transposeLastTwo(backend, b, [k, n]);
+  const weights = transposeA ? a : transposeLastTwo(backend, a, [m, k]);
+  const product = backend.makeOutput([n, m], 'float32');
+  let out: tf.TensorInfo | undefined;
+  try {
+    fusedMatMulBinding(backend)(
+      record(backend, rows).id,
+      shapeBytes([1, n, k]),
+      3,
+      record(backend, weights).id,
+      shapeBytes([1, k, m]),
+      3,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      record(backend, product).id,
+    );
+    out = transposeLastTwo(backend, product, [n, m]);
+  } finally {
+    backend.disposeData(product.dataId);
+    if (rows !== b) backend.disposeData(rows.dataId);
+    if (weights !== a) backend.disposeData(weights.dataId);
+  }
+  const shaped = { ...out, shape: outShape };
+  if (epilogue.activation === 'linear' && !epilogue.bias) return shaped;
+  return applyEpilogue(backend, shaped, epilogue);
 }
 
 /** `BatchMatMul` for wasm: fast for every transpose combination and for batches. */

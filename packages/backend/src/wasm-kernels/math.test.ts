@@ -189,9 +189,34 @@ describe('BatchMatMul / _FusedMatMul on wasm', () => {
     );
   });
 
-  it('is as exact as XNNPACK on a larger dense-layer product', async () => {
-    const inputs = [randomInput(random, [100, 256]), randomInput(random, [100, 512])];
-    await expectWasmMatchesCpu(inputs, (x, dy) => tf.matMul(x as tf.Tensor, dy as tf.Tensor, true, false));
+  it('matches cpu on dense-layer gradient shapes (both strategies: transposed operands, swapped product)', async () => {
+    // x^T @ dy materialises x^T; dy @ W^T is computed as (W @ dy^T)^T so W is never re-packed.
+    const inputs = [
+      randomInput(random, [100, 256]),
+      randomInput(random, [100, 384]),
+      randomInput(random, [256, 384]),
+      randomInput(random, [300, 20]),
+      randomInput(random, [64, 300]),
+    ];
+    await expectWasmMatchesCpu(inputs, (x, dy, w, u, p) => [
+      tf.matMul(x as tf.Tensor, dy as tf.Tensor, true, false),
+      tf.matMul(dy as tf.Tensor, w as tf.Tensor, false, true),
+      tf.matMul(u as tf.Tensor, p as tf.Tensor, true, true),
+    ]);
+  });
+
+  it('applies bias and activation after a swapped product', async () => {
+    const inputs = [randomInput(random, [20, 64]), randomInput(random, [48, 64]), randomInput(random, [48])];
+    await expectWasmMatchesCpu(inputs, (a, b, bias) =>
+      tf.fused.matMul({
+        a: a as tf.Tensor2D,
+        b: b as tf.Tensor2D,
+        transposeB: true,
+        bias,
+        activation: 'leakyrelu',
+        leakyreluAlpha: 0.2,
+      }),
+    );
   });
 
   it('rejects mismatched inner dimensions like tfjs does', async () => {
