@@ -7,7 +7,29 @@
  *
  * @packageDocumentation
  */
+export {
+  type BatchOptions,
+  type BatchSource,
+  batches,
+  batchIndices,
+  idxBatchSource,
+  type TensorBatch,
+  toTfDataset,
+} from './batching/batches.js';
+export { epochOrder, mulberry32 } from './batching/random.js';
 export * from './idx.js';
+export {
+  COCO_ANIMALS_CLASSES,
+  type CocoAnimalsOptions,
+  cocoAnimals,
+  type DecodedImages,
+  type ImageFile,
+  type ImageFolder,
+  type ImageFolderOptions,
+  type ImageScale,
+  imageFolder,
+  type SkippedFile,
+} from './image-folder/image-folder.js';
 export {
   type DecodePredictionsOptions,
   decodePredictions,
