@@ -69,21 +69,47 @@ export function makeReduce(kind: 'Sum' | 'Mean', stock: tf.KernelFunc | undefine
       if (!group.reduced) outputStride *= group.size;
     }
     const innerSize = last.size;
+    /** Adds `rowCount` rows of `innerSize` inputs (stride `innerSize`) into the accumulator, eight rows at a time. */
+    const addRows = (inputOffset: number, outputOffset: number, rowCount: number): void => {
+      let row = 0;
+      const width = innerSize;
+      for (; row + 8 <= rowCount; row += 8) {
+        const base = inputOffset + row * width;
+        for (let i = 0; i < width; i++) {
+          const at = base + i;
+          const partial =
+            (input[at] as number) +
+            (input[at + width] as number) +
+            ((input[at + 2 * width] as number) + (input[at + 3 * width] as number)) +
+            ((input[at + 4 * width] as number) +
+              (input[at + 5 * width] as number) +
+              ((input[at + 6 * width] as number) + (input[at + 7 * width] as number)));
+          accumulator[outputOffset + i] = (accumulator[outputOffset + i] as number) + partial;
+        }
+      }
+      for (; row < rowCount; row++) {
+        const base = inputOffset + row * width;
+        for (let i = 0; i < width; i++) {
+          accumulator[outputOffset + i] = (accumulator[outputOffset + i] as number) + (input[base + i] as number);
+        }
+      }
+    };
     const walk = (level: number, inputOffset: number, outputOffset: number): void => {
+      const group = groups[level] as { size: number; reduced: boolean };
+      if (level === count - 2 && group.reduced && !last.reduced) {
+        addRows(inputOffset, outputOffset, group.size);
+        return;
+      }
       if (level === count - 1) {
         if (last.reduced) {
           let total = 0;
           for (let i = 0; i < innerSize; i++) total += input[inputOffset + i] as number;
           accumulator[outputOffset] = (accumulator[outputOffset] as number) + total;
         } else {
-          for (let i = 0; i < innerSize; i++) {
-            accumulator[outputOffset + i] =
-              (accumulator[outputOffset + i] as number) + (input[inputOffset + i] as number);
-          }
+          addRows(inputOffset, outputOffset, 1);
         }
         return;
       }
-      const group = groups[level] as { size: number; reduced: boolean };
       const inputStep = inputStrides[level] as number;
       const outputStep = outputStrides[level] as number;
       for (let i = 0; i < group.size; i++) walk(level + 1, inputOffset + i * inputStep, outputOffset + i * outputStep);
