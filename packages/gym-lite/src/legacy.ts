@@ -5,9 +5,9 @@ import type { Space } from './spaces/space.js';
 export type LegacyStepResult<Obs> = [observation: Obs, reward: number, done: boolean, info: Info];
 
 /** An environment with the old Gym API, as the classic tutorials use it. */
-export interface LegacyEnv<Obs, Act> {
+export interface LegacyEnv<Obs, Act, E extends Env<Obs, Act> = Env<Obs, Act>> {
   /** The wrapped new-API environment. */
-  readonly env: Env<Obs, Act>;
+  readonly env: E;
   /** The action space. */
   readonly actionSpace: Space<Act>;
   /** The observation space. */
@@ -53,7 +53,7 @@ export interface LegacyEnv<Obs, Act> {
  * while (!done) [observation, , done] = env.step(observation[2] > 0 ? 1 : 0);
  * ```
  */
-export function toLegacyEnv<Obs, Act>(env: Env<Obs, Act>): LegacyEnv<Obs, Act> {
+export function toLegacyEnv<Obs, Act, E extends Env<Obs, Act>>(env: E & Env<Obs, Act>): LegacyEnv<Obs, Act, E> {
   let pendingSeed: number | undefined;
   return {
     env,

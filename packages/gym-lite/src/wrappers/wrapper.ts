@@ -11,10 +11,10 @@ import type { Space } from '../spaces/space.js';
  * @remarks
  * `actionSpace`, `observationSpace` and `metadata` come from the wrapped env unless the wrapper
  * assigns its own; `renderMode`, `spec`, `rng` and `unwrapped` always come from below.
- * @typeParam WrapperObs - observation type this wrapper returns
- * @typeParam WrapperAct - action type this wrapper accepts
  * @typeParam Obs - observation type of the wrapped env
  * @typeParam Act - action type of the wrapped env
+ * @typeParam WrapperObs - observation type this wrapper returns (defaults to `Obs`)
+ * @typeParam WrapperAct - action type this wrapper accepts (defaults to `Act`)
  * @example
  * ```ts
  * class CountSteps extends Wrapper<Float32Array, number> {
@@ -26,7 +26,7 @@ import type { Space } from '../spaces/space.js';
  * }
  * ```
  */
-export class Wrapper<WrapperObs = unknown, WrapperAct = unknown, Obs = WrapperObs, Act = WrapperAct> extends Env<
+export class Wrapper<Obs = unknown, Act = unknown, WrapperObs = Obs, WrapperAct = Act> extends Env<
   WrapperObs,
   WrapperAct
 > {
@@ -197,7 +197,7 @@ export class Wrapper<WrapperObs = unknown, WrapperAct = unknown, Obs = WrapperOb
  * }
  * ```
  */
-export abstract class ObservationWrapper<WrapperObs, Act, Obs> extends Wrapper<WrapperObs, Act, Obs, Act> {
+export abstract class ObservationWrapper<WrapperObs, Act, Obs> extends Wrapper<Obs, Act, WrapperObs, Act> {
   /**
    * @param params - seed and options
    * @returns the transformed first observation and info
@@ -271,7 +271,7 @@ export abstract class RewardWrapper<Obs, Act> extends Wrapper<Obs, Act, Obs, Act
  * }
  * ```
  */
-export abstract class ActionWrapper<Obs, WrapperAct, Act> extends Wrapper<Obs, WrapperAct, Obs, Act> {
+export abstract class ActionWrapper<Obs, WrapperAct, Act> extends Wrapper<Obs, Act, Obs, WrapperAct> {
   /**
    * @param action - the wrapper's action
    * @returns the wrapped env's step result for the transformed action

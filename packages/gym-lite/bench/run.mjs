@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+// Steps per second of @tfkit/gym-lite's CartPole (built dist), on one core (Node is single-threaded here).
+// Usage: pnpm bench  (or: node bench/run.mjs [--seconds=1.5] [--rounds=5])
+// Prints wall-clock and CPU-time throughput; ratios use the Gymnasium figures from
+// /work/shared/REFERENCE.md, quoted below as reference numbers (not measured by this script).
+import { CartPoleEnv, createRng, make, makeVec, setWarningHandler } from '../dist/index.js';
+
+const argument = (name, fallback) => {
+  const found = process.argv.find((value) => value.startsWith(`--${name}=`));
+  return found === undefined ? fallback : Number(found.split('=')[1]);
+};
+const seconds = argument('seconds', 1.5);
+const rounds = argument('rounds', 5);
+
+// Reference numbers quoted from /work/shared/REFERENCE.md ("Peers, measured on this machine class").
+const reference = {
+  single: { low: 105_000, high: 140_000, label: 'Gymnasium 1.4.0 CartPole-v1 via gym.make: ~105-140k steps/CPU-s' },
+  vector: { value: 10_000_000, label: 'Gymnasium 1.4.0 CartPoleVectorEnv, 1024 envs: ~10M env-steps/CPU-s' },
+};
+
+setWarningHandler(() => {});
+
+function measure(name, runChunk) {
+  const results = [];
+  for (let round = 0; round < rounds + 1; round++) {
+    let steps = 0;
+    const cpuStart = process.cpuUsage();
+    const start = performance.now();
+    let elapsed = 0;
+    while (elapsed < seconds * 1000) {
+      steps += runChunk();
+      elapsed = performance.now() - start;
+    }
+    const cpu = process.cpuUsage(cpuStart);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    if (round > 0) results.push({ wall: steps / (elapsed / 1000), cpu: steps / cpuSeconds });
+  }
+  results.sort((a, b) => a.wall - b.wall);
+  const median = results[Math.floor(results.length / 2)];
+  const best = results.at(-1);
+  return { name, median, best };
+}
+
+function singleEnvChunk(env) {
+  const rng = createRng(0);
+  env.reset({ seed: 0 });
+  return () => {
+    let bits = 0;
+    for (let index = 0; index < 100_000; index++) {
+      if ((index & 31) === 0) bits = rng.nextUint32();
+      const result = env.step((bits >>> (index & 31)) & 1);
+      if (result.terminated || result.truncated) env.reset();
+    }
+    return 100_000;
+  };
+}
+
+const made = make('CartPole-v1');
+const bare = new CartPoleEnv();
+const numEnvs = 1024;
+const vector = makeVec('CartPole-v1', { numEnvs, seed: 0 });
+const vectorRng = createRng(1);
+const actions = new Int32Array(numEnvs);
+vector.reset({ seed: 0 });
+const vectorChunk = () => {
+  for (let iteration = 0; iteration < 100; iteration++) {
+    for (let word = 0; word < numEnvs; word += 32) {
+      const bits = vectorRng.nextUint32();
+      for (let bit = 0; bit < 32; bit++) actions[word + bit] = (bits >>> bit) & 1;
+    }
+    vector.step(actions);
+  }
+  return 100 * numEnvs;
+};
+
+const format = (value) => (value >= 1e6 ? `${(value / 1e6).toFixed(2)}M` : `${(value / 1e3).toFixed(0)}k`);
+console.log(`@tfkit/gym-lite bench — node ${process.version}, ${rounds} rounds of ${seconds}s (median, best)`);
+const rows = [
+  measure(
+    `make('CartPole-v1') [TimeLimit<OrderEnforcing<PassiveEnvChecker<CartPoleEnv>>>], random actions`,
+    singleEnvChunk(made),
+  ),
+  measure('bare CartPoleEnv, random actions', singleEnvChunk(bare)),
+  measure(`makeVec('CartPole-v1', { numEnvs: ${numEnvs} }) next-step autoreset`, vectorChunk),
+];
+for (const row of rows) {
+  console.log(
+    `${row.name}\n  ${format(row.median.wall)} steps/s wall (best ${format(row.best.wall)}), ${format(row.median.cpu)} steps/CPU-s`,
+  );
+}
+const [single, bareRow, vectorRow] = rows;
+console.log('\nRatios against reference numbers from /work/shared/REFERENCE.md (not measured here):');
+console.log(`  ${reference.single.label}`);
+console.log(
+  `    make():   ${(single.median.cpu / reference.single.high).toFixed(1)}x - ${(single.median.cpu / reference.single.low).toFixed(1)}x`,
+);
+console.log(
+  `    bare env: ${(bareRow.median.cpu / reference.single.high).toFixed(1)}x - ${(bareRow.median.cpu / reference.single.low).toFixed(1)}x`,
+);
+console.log(`  ${reference.vector.label}`);
+console.log(`    vector:   ${(vectorRow.median.cpu / reference.vector.value).toFixed(1)}x`);
+console.log('\nTargets (issue 3): >= 3M steps/s through make(), >= 30M env-steps/s vector (one core).');
+console.log(
+  `  make(): ${single.median.wall >= 3e6 ? 'met' : 'NOT met'}; vector: ${vectorRow.median.wall >= 30e6 ? 'met' : 'NOT met'}`,
+);
