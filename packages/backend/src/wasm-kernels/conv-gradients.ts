@@ -1,5 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
-import { asWasmBackend, heapView, relabel, Scratch, type WasmBackend, WasmKernelError } from './wasm-heap.js';
+import {
+  asWasmBackend,
+  floatOffset,
+  heapView,
+  matMulByIds,
+  registerSlice,
+  releaseSlice,
+  Scratch,
+  tensorId,
+  type WasmBackend,
+  WasmKernelError,
+} from './wasm-heap.js';
 
 type Shape4 = [number, number, number, number];
 
@@ -47,51 +58,21 @@ function offsetOf(backend: WasmBackend, info: tf.TensorInfo): number {
   return record.memoryOffset >>> 2;
 }
 
-/** Copies `[d0, d1, block]` into `[d1, d0, block]` (swap of the two outer axes). */
-function swapOuterAxes(
-  heap: Float32Array,
-  source: number,
-  target: number,
-  d0: number,
-  d1: number,
-  block: number,
-): void {
-  if (block === 1) {
-    for (let j = 0; j < d1; j++) {
-      const out = target + j * d0;
-      for (let i = 0; i < d0; i++) heap[out + i] = heap[source + i * d1 + j] as number;
-    }
-    return;
-  }
-  for (let j = 0; j < d1; j++) {
-    for (let i = 0; i < d0; i++) {
-      const from = source + (i * d1 + j) * block;
-      heap.copyWithin(target + (j * d0 + i) * block, from, from + block);
-    }
-  }
-}
-
-/** Copies `[d0, d1, d2]` into `[d2, d1, d0]`. */
-function reverseAxes(heap: Float32Array, source: number, target: number, d0: number, d1: number, d2: number): void {
-  const outerStride = d1 * d0;
-  for (let j = 0; j < d1; j++) {
-    for (let i = 0; i < d0; i++) {
-      const from = source + (i * d1 + j) * d2;
-      let to = target + j * d0 + i;
-      for (let k = 0; k < d2; k++) {
-        heap[to] = heap[from + k] as number;
-        to += outerStride;
-      }
-    }
-  }
-}
+/**
+ * Tuning of the convolution gradient kernels. Internal; tests shrink the blocks to cover the
+ * multi-block paths on small shapes.
+ */
+export const convTuning = {
+  /** Most floats of one im2col / column block (16 MiB); larger problems run in several blocks. */
+  blockFloats: 1 << 22,
+};
 
 /**
  * `Conv2DBackpropFilter` for wasm: dW[a,b,i,o] = sum x[n, r*sh + a - top, c*sw + b - left, i] * dy[n, r, c, o].
  *
- * Computed as one XNNPACK convolution: the batch-transposed input `[Ci, H, W, N]` convolved with
- * the transposed gradient `[Ho, Wo, N, Co]` as a filter, at dilation = stride. The batch axis
- * becomes the channel axis of that convolution, so its inner products run over N * Ho * Wo.
+ * im2col + XNNPACK: the transposed patch matrix `A[(a,b,i), (n,r,c)]` is written on the heap, then
+ * `dW = A x dy` runs as XNNPACK's fully connected operator with dy (`[N*Ho*Wo, Co]`, no copy) as its
+ * weights. Large problems go in blocks of output pixels whose partial products are summed.
  */
 export function conv2dBackpropFilter(args: {
   inputs: tf.NamedTensorInfoMap;
@@ -117,77 +98,140 @@ export function conv2dBackpropFilter(args: {
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
   const { filterHeight, filterWidth, strideHeight, strideWidth } = info;
   checkShape(kernelName, 'dy', dy.shape, [batchSize, outHeight, outWidth, outChannels]);
+  const filterShape = [filterHeight, filterWidth, inChannels, outChannels];
   const scratch = new Scratch(backend);
   try {
-    const filterSize = filterHeight * filterWidth * inChannels * outChannels;
-    if (batchSize * outHeight * outWidth === 0 || filterSize === 0) {
-      return scratch.release(scratch.zeros([...attrs.filterShape]));
-    }
-    const pixels = inHeight * inWidth;
-    const outPixels = outHeight * outWidth;
-    // xT: [N, H*W, Ci] -> [Ci, H*W, N]
-    let xT: tf.TensorInfo;
-    if (inChannels === 1 && batchSize === 1) {
-      xT = relabel(x, [1, inHeight, inWidth, 1]);
-    } else {
-      xT = scratch.make([inChannels, inHeight, inWidth, batchSize]);
-      const heap = heapFloats(backend);
-      reverseAxes(heap, offsetOf(backend, x), offsetOf(backend, xT), batchSize, pixels, inChannels);
-    }
-    // dyT: [N, Ho*Wo, Co] -> [Ho*Wo, N, Co]
-    let dyT: tf.TensorInfo;
-    if (batchSize === 1) {
-      dyT = relabel(dy, [outHeight, outWidth, 1, outChannels]);
-    } else {
-      dyT = scratch.make([outHeight, outWidth, batchSize, outChannels]);
-      const heap = heapFloats(backend);
-      swapOuterAxes(heap, offsetOf(backend, dy), offsetOf(backend, dyT), batchSize, outPixels, outChannels);
-    }
+    const patchSize = filterHeight * filterWidth * inChannels;
+    const pixels = batchSize * outHeight * outWidth;
+    if (pixels === 0 || patchSize * outChannels === 0) return scratch.release(scratch.zeros(filterShape));
+    const block = Math.max(1, Math.min(pixels, Math.floor(convTuning.blockFloats / patchSize)));
+    const patches = scratch.make([patchSize, block]);
+    const out = scratch.make(filterShape);
+    const partial = block < pixels ? scratch.make(filterShape) : out;
+    const sums = block < pixels ? new Float64Array(patchSize * outChannels) : undefined;
     const top = info.padInfo.top;
     const left = info.padInfo.left;
-    const spanHeight = (outHeight - 1) * strideHeight + 1;
-    const spanWidth = (outWidth - 1) * strideWidth + 1;
-    const bottom = Math.max(0, filterHeight - 1 + spanHeight - inHeight - top);
-    const right = Math.max(0, filterWidth - 1 + spanWidth - inWidth - left);
-    const convHeight = inHeight + top + bottom - spanHeight + 1;
-    const convWidth = inWidth + left + right - spanWidth + 1;
-    // [Ci, convHeight, convWidth, Co]
-    const conv = scratch.run(
-      'Conv2D',
-      { x: xT, filter: dyT },
-      {
-        strides: [1, 1],
-        pad: [
-          [0, 0],
-          [top, bottom],
-          [left, right],
-          [0, 0],
-        ],
-        dataFormat: 'NHWC',
-        dilations: [strideHeight, strideWidth],
-      },
-    );
-    checkShape(kernelName, 'the inner convolution', conv.shape, [inChannels, convHeight, convWidth, outChannels]);
-    const filterShape = [filterHeight, filterWidth, inChannels, outChannels];
-    if (inChannels === 1 && convHeight === filterHeight && convWidth === filterWidth) {
-      return scratch.release(relabel(conv, filterShape));
-    }
-    const out = scratch.make(filterShape);
-    const heap = heapFloats(backend);
-    const source = offsetOf(backend, conv);
-    const target = offsetOf(backend, out);
-    // [Ci, convHeight, convWidth, Co] -> [fh, fw, Ci, Co], dropping rows/columns beyond the filter.
-    for (let a = 0; a < filterHeight; a++) {
-      for (let b = 0; b < filterWidth; b++) {
-        for (let i = 0; i < inChannels; i++) {
-          const from = source + ((i * convHeight + a) * convWidth + b) * outChannels;
-          heap.copyWithin(target + ((a * filterWidth + b) * inChannels + i) * outChannels, from, from + outChannels);
-        }
+    for (let first = 0; first < pixels; first += block) {
+      const count = Math.min(block, pixels - first);
+      const heap = heapFloats(backend);
+      fillPatches(heap, floatOffset(backend, patches), floatOffset(backend, x), first, count, {
+        inHeight,
+        inWidth,
+        inChannels,
+        outHeight,
+        outWidth,
+        filterHeight,
+        filterWidth,
+        strideHeight,
+        strideWidth,
+        top,
+        left,
+      });
+      const dySlice = registerSlice(backend, floatOffset(backend, dy) + first * outChannels, count * outChannels);
+      try {
+        matMulByIds(
+          backend,
+          tensorId(backend, patches),
+          patchSize,
+          count,
+          dySlice,
+          outChannels,
+          tensorId(backend, partial),
+        );
+      } finally {
+        releaseSlice(backend, dySlice);
+      }
+      if (sums) {
+        const values = heapView(backend, partial);
+        for (let i = 0; i < sums.length; i++) sums[i] = (sums[i] as number) + (values[i] as number);
       }
     }
+    if (sums) heapView(backend, out).set(sums);
     return scratch.release(out);
   } finally {
     scratch.dispose();
+  }
+}
+
+interface PatchGeometry {
+  inHeight: number;
+  inWidth: number;
+  inChannels: number;
+  outHeight: number;
+  outWidth: number;
+  filterHeight: number;
+  filterWidth: number;
+  strideHeight: number;
+  strideWidth: number;
+  top: number;
+  left: number;
+}
+
+/**
+ * Writes `A[(a,b,i), p - first] = x[n, r*sh + a - top, c*sw + b - left, i]` (0 outside x) for the
+ * output pixels `p = (n, r, c)` in `[first, first + count)`; row stride of A is `count`.
+ */
+function fillPatches(
+  heap: Float32Array,
+  patches: number,
+  x: number,
+  first: number,
+  count: number,
+  geometry: PatchGeometry,
+): void {
+  const { inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth } = geometry;
+  const { strideHeight, strideWidth, top, left } = geometry;
+  const imagePixels = outHeight * outWidth;
+  let row = patches;
+  for (let a = 0; a < filterHeight; a++) {
+    for (let b = 0; b < filterWidth; b++) {
+      // Output columns c whose input column c*sw + b - left lies inside x.
+      const columnStart = Math.min(outWidth, Math.max(0, Math.ceil((left - b) / strideWidth)));
+      const columnEnd = Math.max(
+        columnStart,
+        Math.min(outWidth, Math.floor((inWidth - 1 + left - b) / strideWidth) + 1),
+      );
+      for (let channel = 0; channel < inChannels; channel++) {
+        let n = Math.floor(first / imagePixels);
+        let r = Math.floor((first % imagePixels) / outWidth);
+        let c = first % outWidth;
+        let written = 0;
+        while (written < count) {
+          const end = Math.min(outWidth, c + count - written);
+          const target = row + written - c;
+          const inputRow = r * strideHeight + a - top;
+          if (inputRow < 0 || inputRow >= inHeight) {
+            heap.fill(0, target + c, target + end);
+          } else {
+            const from = Math.max(c, columnStart);
+            const to = Math.min(end, columnEnd);
+            if (from >= to) {
+              heap.fill(0, target + c, target + end);
+            } else {
+              if (from > c) heap.fill(0, target + c, target + from);
+              const base = x + (n * inHeight + inputRow) * inWidth * inChannels + (b - left) * inChannels + channel;
+              const step = strideWidth * inChannels;
+              if (step === 1) {
+                heap.copyWithin(target + from, base + from, base + to);
+              } else {
+                for (let column = from; column < to; column++) {
+                  heap[target + column] = heap[base + column * step] as number;
+                }
+              }
+              if (to < end) heap.fill(0, target + to, target + end);
+            }
+          }
+          written += end - c;
+          c = 0;
+          r++;
+          if (r === outHeight) {
+            r = 0;
+            n++;
+          }
+        }
+        row += count;
+      }
+    }
   }
 }
 
@@ -231,6 +275,10 @@ export function conv2dBackpropInput(args: {
     }
     const top = info.padInfo.top;
     const left = info.padInfo.left;
+    if (inChannels < 8) {
+      // Few output channels waste XNNPACK's 8-wide convolution tiles: use GEMM + col2im instead.
+      return scratch.release(backpropInputByColumns(scratch, dy, filter, info));
+    }
     if (strideHeight === 1 && strideWidth === 1) {
       const flipped = flipFilter(scratch, filter, filterHeight, filterWidth, inChannels, outChannels, 1, 0, 1, 0);
       return scratch.release(
@@ -313,6 +361,83 @@ export function conv2dBackpropInput(args: {
   } finally {
     scratch.dispose();
   }
+}
+
+/**
+ * dx by GEMM + col2im: `columns[p, (a,b,i)] = sum_o dy[p, o] * W[a,b,i,o]` through XNNPACK (W^T as
+ * packed weights, dy as input, no copy), then each column entry is added to its input pixel. Runs
+ * in blocks of output pixels to bound the column buffer.
+ */
+function backpropInputByColumns(
+  scratch: Scratch,
+  dy: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+): tf.TensorInfo {
+  const backend = scratch.backend;
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
+  const { filterHeight, filterWidth, strideHeight, strideWidth } = info;
+  const top = info.padInfo.top;
+  const left = info.padInfo.left;
+  const patchSize = filterHeight * filterWidth * inChannels;
+  const pixels = batchSize * outHeight * outWidth;
+  const block = Math.max(1, Math.min(pixels, Math.floor(convTuning.blockFloats / patchSize)));
+  const dx = scratch.zeros([batchSize, inHeight, inWidth, inChannels]);
+  const weights = scratch.make([outChannels, patchSize]);
+  const columns = scratch.make([block, patchSize]);
+  {
+    const source = heapView(backend, filter);
+    const target = heapView(backend, weights);
+    for (let k = 0; k < patchSize; k++) {
+      for (let o = 0; o < outChannels; o++) target[o * patchSize + k] = source[k * outChannels + o] as number;
+    }
+  }
+  const imagePixels = outHeight * outWidth;
+  const rowLength = inWidth * inChannels;
+  for (let first = 0; first < pixels; first += block) {
+    const count = Math.min(block, pixels - first);
+    const dySlice = registerSlice(backend, floatOffset(backend, dy) + first * outChannels, count * outChannels);
+    try {
+      matMulByIds(
+        backend,
+        dySlice,
+        count,
+        outChannels,
+        tensorId(backend, weights),
+        patchSize,
+        tensorId(backend, columns),
+      );
+    } finally {
+      releaseSlice(backend, dySlice);
+    }
+    const heap = heapFloats(backend);
+    const dxStart = floatOffset(backend, dx);
+    let column = floatOffset(backend, columns);
+    for (let p = first; p < first + count; p++) {
+      const n = Math.floor(p / imagePixels);
+      const r = Math.floor((p % imagePixels) / outWidth);
+      const c = p % outWidth;
+      for (let a = 0; a < filterHeight; a++) {
+        const inputRow = r * strideHeight + a - top;
+        if (inputRow < 0 || inputRow >= inHeight) {
+          column += filterWidth * inChannels;
+          continue;
+        }
+        const rowStart = dxStart + (n * inHeight + inputRow) * rowLength;
+        for (let b = 0; b < filterWidth; b++) {
+          const inputColumn = c * strideWidth + b - left;
+          if (inputColumn >= 0 && inputColumn < inWidth) {
+            const target = rowStart + inputColumn * inChannels;
+            for (let i = 0; i < inChannels; i++) {
+              heap[target + i] = (heap[target + i] as number) + (heap[column + i] as number);
+            }
+          }
+          column += inChannels;
+        }
+      }
+    }
+  }
+  return dx;
 }
 
 function backendFree(scratch: Scratch, info: tf.TensorInfo): void {

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBackend } from '../ensure-backend.js';
 import { expectNoTensorLeak } from '../testing.js';
 import { registerConvKernels } from './conv.js';
+import { convTuning } from './conv-gradients.js';
 import { WasmKernelError } from './wasm-heap.js';
 
 type Shape4 = [number, number, number, number];
@@ -85,15 +86,18 @@ const strideChoices: Array<[number, number]> = [
 ];
 const padChoices: Pad[] = ['same', 'valid', 1];
 
-/** Random convolution cases; `depthwise` makes the filter [fh, fw, C, multiplier]. */
-function convCases(seed: number, count: number, depthwise: boolean): ConvCase[] {
+/**
+ * Random convolution cases; `depthwise` makes the filter [fh, fw, C, multiplier]. Input channels
+ * 1-4 by default; `wide` uses 8-10 (Conv2DBackpropInput switches algorithms at 8).
+ */
+function convCases(seed: number, count: number, depthwise: boolean, wide = false): ConvCase[] {
   const next = random(seed);
   const cases: ConvCase[] = [];
   for (let index = 0; index < count; index++) {
     const batch = integer(next, 1, 3);
     const height = integer(next, 1, 10);
     const width = integer(next, 1, 10);
-    const inChannels = integer(next, 1, 4);
+    const inChannels = wide ? integer(next, 8, 10) : integer(next, 1, 4);
     const outChannels = depthwise ? integer(next, 1, 3) : integer(next, 1, 8);
     const strides = strideChoices[index % strideChoices.length] as [number, number];
     const pad = padChoices[Math.floor(index / strideChoices.length) % padChoices.length] as Pad;
@@ -181,7 +185,7 @@ describe('forward convolutions on wasm with same or numeric padding', () => {
 });
 
 describe('Conv2D gradients on wasm match cpu', () => {
-  const cases = convCases(2024, 36, false);
+  const cases = [...convCases(2024, 36, false), ...convCases(99, 12, false, true)];
 
   it.each(cases.map((testCase) => [testCase.label, testCase] as const))('kernels: %s', async (_label, testCase) => {
     await expectSameOnBothBackends(testCase.label, () => {
@@ -207,6 +211,27 @@ describe('Conv2D gradients on wasm match cpu', () => {
       ) as tf.Tensor;
       return [dFilter, dx];
     });
+  });
+
+  it('kernels in several im2col blocks', async () => {
+    const saved = convTuning.blockFloats;
+    convTuning.blockFloats = 97;
+    try {
+      for (const testCase of cases.slice(0, 12)) {
+        await expectSameOnBothBackends(`${testCase.label} in blocks`, () => {
+          const x = tf.tensor4d(testCase.x, testCase.xShape);
+          const filter = tf.tensor4d(testCase.filter, testCase.filterShape);
+          const dy = tf.tensor4d(testCase.dy, testCase.dyShape);
+          const attrs = { strides: testCase.strides, pad: testCase.pad, dataFormat: 'NHWC' };
+          return [
+            tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: testCase.filterShape }),
+            tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, { ...attrs, inputShape: testCase.xShape }),
+          ] as tf.Tensor[];
+        });
+      }
+    } finally {
+      convTuning.blockFloats = saved;
+    }
   });
 
   it.each(cases.map((testCase) => [testCase.label, testCase] as const))('tf.grads: %s', async (_label, testCase) => {

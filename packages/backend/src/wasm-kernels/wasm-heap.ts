@@ -4,11 +4,20 @@ import { TfkitError } from '../errors.js';
 /** What tfkit's kernels use of the tfjs wasm backend object (`tf.backend()` while wasm is active). */
 export interface WasmBackend {
   /** The emscripten module. */
-  wasm: { HEAPU8: Uint8Array };
+  wasm: {
+    HEAPU8: Uint8Array;
+    cwrap(name: string, returnType: null, argumentTypes: string[]): (...args: unknown[]) => void;
+    tfjs: {
+      registerTensor(id: number, size: number, memoryOffset: number): void;
+      disposeData(id: number): void;
+    };
+  };
   /** Tensor records of the backend: heap offset and shape of every data id. */
   dataIdMap: {
     get(dataId: object): { id: number; memoryOffset: number; shape: number[]; dtype: string } | undefined;
   };
+  /** The next C++ tensor id the backend hands out. */
+  dataIdNextNumber: number;
   /** Allocates an uninitialised tensor on the heap and registers it with the C++ side. */
   makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
   /** Drops one reference of a data id and frees its memory when none are left. */
@@ -33,7 +42,13 @@ export class WasmKernelError extends TfkitError {
 /** Narrows the `backend` argument of a kernel function to the wasm backend. */
 export function asWasmBackend(backend: unknown, kernelName: string): WasmBackend {
   const candidate = backend as Partial<WasmBackend> | undefined;
-  if (!candidate?.wasm?.HEAPU8 || !candidate.dataIdMap || typeof candidate.makeOutput !== 'function') {
+  if (
+    !candidate?.wasm?.HEAPU8 ||
+    typeof candidate.wasm.cwrap !== 'function' ||
+    !candidate.dataIdMap ||
+    typeof candidate.dataIdNextNumber !== 'number' ||
+    typeof candidate.makeOutput !== 'function'
+  ) {
     throw new WasmKernelError(
       kernelName,
       'this kernel runs only on the tfjs wasm backend; call ensureBackend() first.',
@@ -107,4 +122,81 @@ export class Scratch {
 /** A tensor with another shape over the same data (no copy, no new reference). */
 export function relabel(info: tf.TensorInfo, shape: number[]): tf.TensorInfo {
   return { dataId: info.dataId, shape, dtype: info.dtype };
+}
+
+/** The C++ id of a tensor's data. */
+export function tensorId(backend: WasmBackend, info: tf.TensorInfo): number {
+  const record = backend.dataIdMap.get(info.dataId);
+  if (!record) throw new Error('[@tfkit/backend] tensor data is not on the wasm backend');
+  return record.id;
+}
+
+/** Float index (byte offset / 4) of a tensor's data in the wasm heap. */
+export function floatOffset(backend: WasmBackend, info: tf.TensorInfo): number {
+  const record = backend.dataIdMap.get(info.dataId);
+  if (!record) throw new Error('[@tfkit/backend] tensor data is not on the wasm backend');
+  return record.memoryOffset >>> 2;
+}
+
+/**
+ * Registers a C++ tensor id over `size` floats of existing heap memory starting at float index
+ * `start` (no copy, no allocation), for C++ kernels that take ids. Free it with {@link releaseSlice}:
+ * the memory stays owned by the tensor it belongs to.
+ */
+export function registerSlice(backend: WasmBackend, start: number, size: number): number {
+  const id = backend.dataIdNextNumber++;
+  backend.wasm.tfjs.registerTensor(id, size, start * 4);
+  return id;
+}
+
+/** Forgets an id made by {@link registerSlice} (and the XNNPACK operators cached on it). */
+export function releaseSlice(backend: WasmBackend, id: number): void {
+  backend.wasm.tfjs.disposeData(id);
+}
+
+type MatMulFunction = (
+  aId: number,
+  aShape: Uint8Array,
+  aRank: number,
+  bId: number,
+  bShape: Uint8Array,
+  bRank: number,
+  transposeA: number,
+  transposeB: number,
+  outId: number,
+) => void;
+
+const matMulFunctions = new WeakMap<object, MatMulFunction>();
+
+/**
+ * `out[m, n] = sum_k a[m, k] * b[k, n]` by ids through the stock C++ `BatchMatMul` (XNNPACK's fully
+ * connected operator, which packs `b` as its weights).
+ */
+export function matMulByIds(
+  backend: WasmBackend,
+  aId: number,
+  rows: number,
+  depth: number,
+  bId: number,
+  columns: number,
+  outId: number,
+): void {
+  let matMul = matMulFunctions.get(backend.wasm);
+  if (!matMul) {
+    matMul = backend.wasm.cwrap('BatchMatMul', null, [
+      'number',
+      'array',
+      'number',
+      'number',
+      'array',
+      'number',
+      'number',
+      'number',
+      'number',
+    ]) as unknown as MatMulFunction;
+    matMulFunctions.set(backend.wasm, matMul);
+  }
+  const aShape = new Uint8Array(new Int32Array([1, rows, depth]).buffer);
+  const bShape = new Uint8Array(new Int32Array([1, depth, columns]).buffer);
+  matMul(aId, aShape, 3, bId, bShape, 3, 0, 0, outId);
 }
