@@ -35,7 +35,7 @@ export interface GymLite {
 
 /** Loads `@tfkit/gym-lite`, or throws "not available yet". */
 export function loadGym(): Promise<GymLite> {
-  return importPackage<GymLite>('@tfkit/gym-lite', () => import('@tfkit/gym-lite'), ['make', 'registeredIds', 'spec']);
+  return importPackage<GymLite>('@tfkit/gym-lite', ['make', 'registeredIds', 'spec']);
 }
 
 /** `make(id)`, turning an unknown id into a usage error (exit code 2) with gym-lite's close matches. */

@@ -95,7 +95,7 @@ export interface RlAgents {
 
 /** Loads `@tfkit/rl-agents` (experiment runner and the book's simple policies at least). */
 export function loadRl(): Promise<RlAgents> {
-  return importPackage<RlAgents>('@tfkit/rl-agents', () => import('@tfkit/rl-agents'), [
+  return importPackage<RlAgents>('@tfkit/rl-agents', [
     'runExperiment',
     'formatExperiment',
     'randomPolicy',

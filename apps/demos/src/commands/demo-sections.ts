@@ -1,5 +1,6 @@
 import { recordEpisode, trainDqn } from '../cli/dqn.js';
 import { FeatureUnavailableError, oneLine } from '../cli/errors.js';
+import { balancedSubset, ganModels, loadDatasets, loadGan, type QualityScore } from '../cli/gan.js';
 import { loadGym, makeEnv } from '../cli/gym.js';
 import { importPackage } from '../cli/packages.js';
 import { type PolicyName, policyNames, runPolicy } from '../cli/policies.js';
@@ -18,6 +19,8 @@ export interface DemoSettings {
   ganEpochs: number;
   ganImages: number;
   transferEpochs: number;
+  /** CLI name of the GAN model (see `ganModels`). */
+  ganModel: string;
 }
 
 /** Full or quick budgets, overridden by explicit options. */
@@ -32,6 +35,7 @@ export function settingsFor(context: CommandContext): DemoSettings {
     ganEpochs: pick('ganEpochs', 5, 1),
     ganImages: pick('ganImages', 2_000, 100),
     transferEpochs: pick('transferEpochs', 10, 1),
+    ganModel: typeof context.options.ganModel === 'string' ? context.options.ganModel : 'dcgan',
   };
 }
 
@@ -206,23 +210,151 @@ async function dqnSection(context: CommandContext, settings: DemoSettings): Prom
   }
 }
 
+async function ganSection(context: CommandContext, settings: DemoSettings): Promise<SectionResult> {
+  const gans = await loadGan();
+  const datasets = await loadDatasets();
+  const model = ganModels[settings.ganModel]!;
+  const train = balancedSubset(await datasets.loadEmbeddedFashionMnist({ split: 'train' }), settings.ganImages);
+  const test = await datasets.loadEmbeddedFashionMnist({ split: 'test' });
+  const batchSize = Math.min(settings.quick ? 25 : 50, train.count);
+  const gan = gans.createGan({
+    preset: model.preset,
+    seed: context.seed,
+    ...(model.style ? { style: model.style } : {}),
+  });
+  const scorer = gans.Scorer ? await gans.Scorer.load() : undefined;
+  try {
+    const scoreCount = settings.quick ? 200 : 1000;
+    const reference = scorer?.stats(test.images.subarray(0, scoreCount * 784));
+    const noise = new Uint8Array(scoreCount * 784);
+    let state = (context.seed ^ 0x9e3779b9) >>> 0;
+    for (let index = 0; index < noise.length; index++) {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      noise[index] = state >>> 24;
+    }
+    const noiseScore = scorer && reference ? scorer.compare(noise, reference) : undefined;
+    const realScore =
+      scorer && reference
+        ? scorer.compare(train.images.subarray(0, Math.min(train.count, scoreCount) * 784), reference)
+        : undefined;
+    const batches = Math.floor(train.count / batchSize);
+    const progress = context.progress('gan', settings.ganEpochs * batches);
+    const dLosses: Array<[number, number]> = [];
+    const gLosses: Array<[number, number]> = [];
+    const rows: Cell[][] = [];
+    const grids: string[] = [];
+    let lastScore: QualityScore | undefined;
+    await gans.trainGan(gan, train, {
+      epochs: settings.ganEpochs,
+      batchSize,
+      seed: context.seed,
+      sampleEvery: 1,
+      log: (line) => context.note(line),
+      callbacks: {
+        onBatchEnd: ({ epoch, batch, metrics }) => {
+          const iteration = epoch * batches + batch + 1;
+          dLosses.push([iteration, metrics.dLoss]);
+          gLosses.push([iteration, metrics.gLoss]);
+          progress.update(iteration, `d ${metrics.dLoss.toFixed(3)} g ${metrics.gLoss.toFixed(3)}`);
+        },
+        onEpochEnd: (end) => {
+          const score =
+            scorer && reference
+              ? scorer.compare(
+                  gan.sample(scoreCount, {
+                    seed: context.seed + 17,
+                    ...(gan.classes > 0
+                      ? { labels: Array.from({ length: scoreCount }, (_, index) => index % 10) }
+                      : {}),
+                  }),
+                  reference,
+                )
+              : undefined;
+          lastScore = score ?? lastScore;
+          rows.push([
+            end.epoch + 1,
+            Number(end.dLoss.toFixed(4)),
+            Number(end.gLoss.toFixed(4)),
+            Number(end.dReal.toFixed(3)),
+            Number(end.dFake.toFixed(3)),
+            score ? Number(score.fid.toPrecision(3)) : '-',
+            score ? score.classesCovered : '-',
+            Number(end.seconds.toFixed(1)),
+          ]);
+          if (end.grid)
+            grids.push(
+              figure(dataUri('image/png', end.grid), `epoch ${end.epoch + 1}`, { width: 200, pixelated: true }),
+            );
+        },
+      },
+    });
+    progress.finish();
+    if (noiseScore)
+      rows.push([
+        'uniform noise',
+        '-',
+        '-',
+        '-',
+        '-',
+        Number(noiseScore.fid.toPrecision(3)),
+        noiseScore.classesCovered,
+        '-',
+      ]);
+    if (realScore)
+      rows.push([
+        'real training images',
+        '-',
+        '-',
+        '-',
+        '-',
+        Number(realScore.fid.toPrecision(3)),
+        realScore.classesCovered,
+        '-',
+      ]);
+    const counts = gan.parameterCounts();
+    const lossChart = lineChart({
+      title: 'GAN losses per iteration',
+      xLabel: 'iteration',
+      yLabel: 'loss',
+      series: [
+        { name: 'discriminator', points: dLosses, width: 1.5 },
+        { name: 'generator', points: gLosses, width: 1.5 },
+      ],
+      height: 280,
+    });
+    const fidText = lastScore
+      ? `, FID ${lastScore.fid.toPrecision(3)} (noise ${noiseScore?.fid.toPrecision(3)}, real ${realScore?.fid.toPrecision(3)})`
+      : '';
+    const summary = `${settings.ganModel}, ${settings.ganEpochs} epochs on ${train.count} images${fidText}`;
+    return {
+      summary,
+      section: {
+        id: 'gan',
+        title: 'GAN on the embedded Fashion-MNIST subset',
+        status: 'ok',
+        summary: `${model.description}; generator ${counts.generator.toLocaleString('en-US')} / discriminator ${counts.discriminator.toLocaleString('en-US')} parameters; batch ${batchSize}; ${summary}. FID on the features of the package's Fashion-MNIST classifier (lower is better).`,
+        body:
+          `<div>${grids.join('')}</div>` +
+          lossChart +
+          table(['epoch', 'd_loss', 'g_loss', 'D(x)', 'D(G(z))', 'FID', 'classes covered', 'seconds'], rows),
+      },
+    };
+  } finally {
+    gan.dispose();
+    scorer?.dispose();
+  }
+}
+
 export const demoSections: readonly DemoSectionDefinition[] = [
   { id: 'policies', title: 'Policy comparison on CartPole-v0', run: policiesSection },
   { id: 'dqn', title: 'DQN on CartPole-v1', run: dqnSection },
-  {
-    id: 'gan',
-    title: 'GAN on the embedded Fashion-MNIST subset',
-    async run() {
-      await importPackage('@tfkit/gan', () => import('@tfkit/gan'), ['trainGan']);
-      throw new Error('not wired yet');
-    },
-  },
+  { id: 'gan', title: 'GAN on the embedded Fashion-MNIST subset', run: ganSection },
   {
     id: 'transfer',
     title: 'Transfer learning, offline (Fashion-MNIST 0-5 -> 6-9)',
     async run() {
-      await importPackage('@tfkit/vision-transfer', () => import('@tfkit/vision-transfer'), ['createTransferModel']);
-      throw new Error('not wired yet');
+      await importPackage('@tfkit/vision-transfer', ['createTransferModel']);
+      throw new FeatureUnavailableError('@tfkit/vision-transfer', 'the offline Fashion-MNIST transfer experiment');
     },
   },
 ];

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { packageReady } from '../cli/packages.js';
 import { runCli } from '../cli/run-cli.js';
 import { recordingOutput } from '../cli/test-output.js';
 import { chromiumAvailable, chromiumPath, inspectReport } from '../report/browser-check.js';
@@ -8,14 +9,9 @@ import { commands } from './index.js';
 
 const outDirectory = path.resolve(import.meta.dirname, '../../out/demo-quick');
 
-async function ready(load: () => Promise<unknown>, names: string[]): Promise<boolean> {
-  const module = (await load()) as Record<string, unknown>;
-  return names.every((name) => module[name] !== undefined);
-}
-
 const rlReady =
-  (await ready(() => import('@tfkit/gym-lite'), ['make', 'registeredIds', 'spec'])) &&
-  (await ready(() => import('@tfkit/rl-agents'), ['runExperiment', 'formatExperiment', 'DqnAgent']));
+  (await packageReady('@tfkit/gym-lite', ['make', 'registeredIds', 'spec'])) &&
+  (await packageReady('@tfkit/rl-agents', ['runExperiment', 'formatExperiment', 'DqnAgent']));
 
 const hasChromium = chromiumAvailable();
 if (!hasChromium) console.warn(`[@tfkit/demos] demo report browser check SKIPPED: no Chromium at ${chromiumPath}`);

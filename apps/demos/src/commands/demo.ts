@@ -4,6 +4,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { ensureBackend } from '@tfkit/backend';
 import { CliUsageError, FeatureUnavailableError, oneLine } from '../cli/errors.js';
+import { ganModels } from '../cli/gan.js';
 import type { Command, CommandContext } from '../cli/run-cli.js';
 import { escapeHtml, type ReportSection, renderReport } from '../report/html.js';
 import { type DemoSettings, demoSections, settingsFor } from './demo-sections.js';
@@ -39,6 +40,13 @@ export const demoCommand: Command = {
       min: 1,
     },
     { name: 'gan-epochs', type: 'integer', placeholder: 'N', description: 'GAN training epochs', min: 1 },
+    {
+      name: 'gan-model',
+      type: 'string',
+      placeholder: 'NAME',
+      description: 'GAN model (see tfkit gan train --help)',
+      choices: Object.keys(ganModels),
+    },
     {
       name: 'gan-images',
       type: 'integer',

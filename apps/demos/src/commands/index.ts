@@ -3,6 +3,7 @@ import { backendCommand } from './backend.js';
 import { cartpoleCommand } from './cartpole.js';
 import { demoCommand } from './demo.js';
 import { dqnCommand } from './dqn.js';
+import { ganSampleCommand, ganTrainCommand } from './gan.js';
 import { gymListCommand, gymPlayCommand } from './gym.js';
 
 /** Every command of the CLI, in help order. */
@@ -12,5 +13,7 @@ export const commands: readonly Command[] = [
   gymPlayCommand,
   cartpoleCommand,
   dqnCommand,
+  ganTrainCommand,
+  ganSampleCommand,
   demoCommand,
 ];

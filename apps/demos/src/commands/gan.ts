@@ -1,0 +1,195 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { CliUsageError } from '../cli/errors.js';
+import { balancedSubset, ganModels, loadDatasets, loadGan } from '../cli/gan.js';
+import type { Command } from '../cli/run-cli.js';
+import { requireExisting } from './files.js';
+
+const modelNames = Object.keys(ganModels);
+
+/** `tfkit gan train`. */
+export const ganTrainCommand: Command = {
+  path: ['gan', 'train'],
+  summary: "train a GAN on Fashion-MNIST, writing sample grids and checkpoints, printing the book's loss lines",
+  options: [
+    {
+      name: 'model',
+      type: 'string',
+      placeholder: 'NAME',
+      description: 'which GAN',
+      default: 'dense',
+      choices: modelNames,
+    },
+    { name: 'epochs', type: 'integer', placeholder: 'N', description: 'training epochs', default: 5, min: 1 },
+    {
+      name: 'out',
+      type: 'string',
+      placeholder: 'DIR',
+      description: 'directory for grids (epoch-NNNN.png) and the checkpoint',
+      default: 'out/gan',
+    },
+    {
+      name: 'data',
+      type: 'string',
+      placeholder: 'DIR',
+      description: 'directory with Fashion-MNIST IDX files (default: the embedded subset)',
+    },
+    {
+      name: 'images',
+      type: 'integer',
+      placeholder: 'N',
+      description: 'train on at most N images (class-balanced)',
+      min: 1,
+    },
+    { name: 'batch-size', type: 'integer', placeholder: 'N', description: 'images per batch', default: 100, min: 1 },
+    {
+      name: 'sample-every',
+      type: 'integer',
+      placeholder: 'N',
+      description: 'write a grid every N epochs (and after the last)',
+      default: 1,
+      min: 1,
+    },
+    { name: 'resume', type: 'boolean', description: 'continue from the checkpoint in --out' },
+  ],
+  examples: [
+    'tfkit gan train --model dense --epochs 5 --out out/gan-dense',
+    'tfkit gan train --model dcgan --epochs 3 --images 2000 --out out/dcgan',
+    'tfkit gan train --model cgan --data /usr/share/datasets/fashion-mnist --epochs 10 --out out/cgan',
+  ],
+  details: Object.entries(ganModels)
+    .map(([name, model]) => `  ${name.padEnd(14)}${model.description}`)
+    .join('\n')
+    .replace(/^/, 'Models:\n'),
+  async run(context) {
+    const model = ganModels[String(context.options.model)]!;
+    const dataDirectory =
+      context.options.data === undefined
+        ? undefined
+        : requireExisting(String(context.options.data), '--data', 'directory');
+    const out = path.resolve(String(context.options.out));
+    const gans = await loadGan();
+    const datasets = await loadDatasets();
+    const dataset = dataDirectory
+      ? await datasets.loadFashionMnist({ split: 'train', dir: dataDirectory })
+      : await datasets.loadEmbeddedFashionMnist({ split: 'train' });
+    const limit = context.options.images === undefined ? dataset.count : Number(context.options.images);
+    const data = balancedSubset(dataset, limit);
+    const batchSize = Number(context.options.batchSize);
+    if (batchSize > data.count)
+      throw new CliUsageError(`--batch-size ${batchSize} is larger than the ${data.count} training images.`);
+    const epochs = Number(context.options.epochs);
+    const gan = gans.createGan({
+      preset: model.preset,
+      seed: context.seed,
+      ...(model.style ? { style: model.style } : {}),
+    });
+    try {
+      const counts = gan.parameterCounts();
+      context.note(
+        `${String(context.options.model)}: generator ${counts.generator.toLocaleString('en-US')} parameters, discriminator ${counts.discriminator.toLocaleString('en-US')}; ${data.count} images`,
+      );
+      const batches = Math.floor(data.count / batchSize);
+      const progress = context.progress('gan', epochs * batches);
+      const result = await gans.trainGan(gan, data, {
+        epochs,
+        batchSize,
+        seed: context.seed,
+        sampleEvery: Number(context.options.sampleEvery),
+        sampleDir: out,
+        checkpointDir: out,
+        resume: context.options.resume === true,
+        log: (line) => context.print(line),
+        callbacks: {
+          onBatchEnd: ({ epoch, batch, metrics }) =>
+            progress.update(epoch * batches + batch + 1, `d ${metrics.dLoss.toFixed(3)} g ${metrics.gLoss.toFixed(3)}`),
+        },
+      });
+      progress.finish();
+      for (const file of result.gridFiles) context.note(`grid: ${file}`);
+      context.print(`checkpoint: ${out}`);
+    } finally {
+      gan.dispose();
+    }
+    return 0;
+  },
+};
+
+/** `tfkit gan sample`. */
+export const ganSampleCommand: Command = {
+  path: ['gan', 'sample'],
+  summary: 'draw images from a GAN checkpoint into a NumPy .npy file or a PNG grid',
+  options: [
+    {
+      name: 'checkpoint',
+      type: 'string',
+      placeholder: 'DIR',
+      description: 'checkpoint directory written by tfkit gan train',
+    },
+    {
+      name: 'count',
+      type: 'integer',
+      placeholder: 'N',
+      description: 'images to draw',
+      default: 16,
+      min: 1,
+      max: 100_000,
+    },
+    {
+      name: 'out',
+      type: 'string',
+      placeholder: 'FILE',
+      description: 'FILE.npy (uint8 [n, 28, 28]) or FILE.png (grid)',
+    },
+    {
+      name: 'label',
+      type: 'integer',
+      placeholder: 'L',
+      description: 'class to draw (conditional GAN only)',
+      min: 0,
+      max: 9,
+    },
+  ],
+  examples: [
+    'tfkit gan sample --checkpoint out/gan --count 64 --out samples.png',
+    'tfkit gan sample --checkpoint out/gan --count 1000 --out samples.npy',
+    'tfkit gan sample --checkpoint out/cgan --label 7 --count 10 --out sneakers.png',
+  ],
+  async run(context) {
+    if (context.options.checkpoint === undefined) throw new CliUsageError('missing --checkpoint DIR.');
+    if (context.options.out === undefined) throw new CliUsageError('missing --out FILE.npy|FILE.png.');
+    const out = path.resolve(String(context.options.out));
+    const extension = path.extname(out).toLowerCase();
+    if (extension !== '.npy' && extension !== '.png')
+      throw new CliUsageError(`--out must end in .npy or .png, got "${String(context.options.out)}".`);
+    const directory = requireExisting(String(context.options.checkpoint), '--checkpoint', 'directory');
+    const gans = await loadGan();
+    const manifestFile = path.join(directory, gans.CHECKPOINT_FILE);
+    let manifest: { preset?: string; style?: string; epoch?: number };
+    try {
+      manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+    } catch {
+      throw new CliUsageError(
+        `--checkpoint "${String(context.options.checkpoint)}" holds no readable ${gans.CHECKPOINT_FILE}; train one with tfkit gan train --out DIR.`,
+      );
+    }
+    const gan = gans.createGan({ preset: manifest.preset, style: manifest.style });
+    try {
+      await gans.loadCheckpoint(directory, gan);
+      const count = Number(context.options.count);
+      if (context.options.label !== undefined && gan.classes === 0) {
+        throw new CliUsageError(
+          `--label needs a conditional GAN (tfkit gan train --model cgan); this checkpoint is '${gan.preset}'.`,
+        );
+      }
+      const labels = context.options.label === undefined ? undefined : Number(context.options.label);
+      const images = gan.sample(count, { seed: context.seed, ...(labels === undefined ? {} : { labels }) });
+      if (extension === '.npy') await gans.saveNpy(out, images);
+      else await gans.saveGrid(out, images, { columns: Math.ceil(Math.sqrt(count)) });
+      context.print(`wrote ${count} samples of ${gan.preset} (epoch ${manifest.epoch ?? '?'}) to ${out}`);
+    } finally {
+      gan.dispose();
+    }
+    return 0;
+  },
+};
