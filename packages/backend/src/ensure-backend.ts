@@ -128,6 +128,7 @@ async function pick(
       const info = await activate(name, options);
       const why = skipped.length > 0 ? ` (${skipped.join('; ')})` : forced ? ' (forced by TFKIT_BACKEND)' : '';
       info.reason = `[@tfkit/backend] using ${describe(info)}${why}`;
+      if (info.name !== 'tensorflow') quietCpuBanner();
       report(options.log, info.reason);
       return info;
     } catch (error) {
@@ -136,6 +137,18 @@ async function pick(
     }
   }
   throw new BackendUnavailableError(order.join('/'), `no backend could be started: ${skipped.join('; ')}.`);
+}
+
+/**
+ * tfjs's cpu backend prints "Hi, looks like you are running TensorFlow.js in Node.js..." on its
+ * first tensor (also when it is only a fallback next to wasm). ensureBackend already reports the
+ * choice and why tfjs-node is not used, so the banner is switched off by marking that backend
+ * instance as used: no console patching and no global flag such as `PROD`, which would also hide
+ * every other tfjs warning.
+ */
+function quietCpuBanner(): void {
+  const cpu = tf.findBackend('cpu') as { firstUse?: unknown } | null;
+  if (cpu && cpu.firstUse === true) cpu.firstUse = false;
 }
 
 function shortReason(error: TfkitError): string {
