@@ -1,0 +1,135 @@
+import * as tf from '@tensorflow/tfjs';
+import { type AgentEnv, actionCount, observationSize } from './env.js';
+import { RlConfigError } from './errors.js';
+import { linearPolicy, type Policy } from './experiment.js';
+import { deriveSeed, Random } from './random.js';
+
+/** Options of {@link trainNaiveNnPolicy}. */
+export interface NaiveNnOptions {
+  /** Random-linear-policy episodes to play for data. @defaultValue `1000` */
+  episodes?: number;
+  /** Keep an episode's (observation, action) pairs only when its return exceeds this. @defaultValue `100` */
+  rewardThreshold?: number;
+  /** Hidden units. @defaultValue `8` */
+  hiddenUnits?: number;
+  /** Training epochs over the kept data. @defaultValue `50` */
+  epochs?: number;
+  /** Minibatch size. @defaultValue `32` */
+  batchSize?: number;
+  /** Adam step size. @defaultValue `0.001` */
+  learningRate?: number;
+  /** Seed. @defaultValue `0` */
+  seed?: number;
+  /** Called after each training epoch with its loss. */
+  onEpoch?: (epoch: number, loss: number) => void;
+}
+
+/** A policy backed by a tfjs model; dispose it when done. */
+export interface NaiveNnPolicy extends Policy {
+  /** The trained model (owned by the policy). */
+  readonly model: tf.LayersModel;
+  /** Training pairs kept. */
+  readonly samples: number;
+  /** Frees the model. */
+  dispose(): void;
+}
+
+/**
+ * The book's naive neural-network policy: play episodes with random linear policies, keep the
+ * (observation, action) pairs of the episodes scoring above a threshold, fit
+ * Dense(8, relu) -> Dense(actions, softmax) on them (categorical cross-entropy), then act with
+ * the argmax.
+ *
+ * @param env - the environment (CartPole-v0 in the book)
+ * @param options - see {@link NaiveNnOptions}
+ * @returns a policy named `policy_naive_nn` (book: average ~65-71)
+ * @throws {@link RlConfigError} when no episode scored above the threshold
+ * @remarks The returned policy owns a tfjs model: call `dispose()`. Uses the active tfjs
+ *   backend; call `ensureBackend()` from `@tfkit/backend` first to pick it.
+ * @example
+ * ```ts
+ * const policy = await trainNaiveNnPolicy(make('CartPole-v0'), { seed: 0 });
+ * console.log(formatExperiment(runExperiment(make('CartPole-v0'), policy)));
+ * policy.dispose();
+ * ```
+ */
+export async function trainNaiveNnPolicy(env: AgentEnv, options: NaiveNnOptions = {}): Promise<NaiveNnPolicy> {
+  const size = observationSize(env);
+  const actions = actionCount(env);
+  const seed = options.seed ?? 0;
+  const random = new Random(deriveSeed(seed, 31));
+  const threshold = options.rewardThreshold ?? 100;
+  const observations: number[] = [];
+  const labels: number[] = [];
+  for (let episode = 0; episode < (options.episodes ?? 1000); episode++) {
+    const policy = linearPolicy(Array.from({ length: size }, () => random.uniform(-1, 1)));
+    let observation = env.reset(episode === 0 ? { seed: deriveSeed(seed, 32) } : {}).observation;
+    const episodeObservations: number[] = [];
+    const episodeActions: number[] = [];
+    let total = 0;
+    for (;;) {
+      const action = policy.act(observation, env);
+      for (let index = 0; index < size; index++) episodeObservations.push(observation[index] as number);
+      episodeActions.push(action);
+      const result = env.step(action);
+      total += result.reward;
+      observation = result.observation;
+      if (result.terminated || result.truncated) break;
+    }
+    if (total > threshold) {
+      observations.push(...episodeObservations);
+      labels.push(...episodeActions);
+    }
+  }
+  if (labels.length === 0) {
+    throw new RlConfigError(
+      'rewardThreshold',
+      `no episode scored above ${threshold}; lower rewardThreshold or play more episodes.`,
+    );
+  }
+  const model = tf.sequential({
+    layers: [
+      tf.layers.dense({
+        units: options.hiddenUnits ?? 8,
+        activation: 'relu',
+        inputShape: [size],
+        kernelInitializer: tf.initializers.glorotUniform({ seed: deriveSeed(seed, 33) }),
+      }),
+      tf.layers.dense({
+        units: actions,
+        activation: 'softmax',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: deriveSeed(seed, 34) }),
+      }),
+    ],
+  });
+  model.compile({ optimizer: tf.train.adam(options.learningRate ?? 0.001), loss: 'categoricalCrossentropy' });
+  const xs = tf.tensor2d(observations, [labels.length, size]);
+  const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), actions).toFloat());
+  try {
+    await model.fit(xs, ys, {
+      epochs: options.epochs ?? 50,
+      batchSize: options.batchSize ?? 32,
+      shuffle: true,
+      verbose: 0,
+      callbacks: { onEpochEnd: (epoch, logs) => options.onEpoch?.(epoch, logs?.loss ?? Number.NaN) },
+    });
+  } finally {
+    xs.dispose();
+    ys.dispose();
+  }
+  const input = new Float32Array(size);
+  return {
+    name: 'policy_naive_nn',
+    model,
+    samples: labels.length,
+    act(observation) {
+      for (let index = 0; index < size; index++) input[index] = observation[index] as number;
+      return tf.tidy(
+        () => (model.predict(tf.tensor2d(input, [1, size])) as tf.Tensor).argMax(1).dataSync()[0] as number,
+      );
+    },
+    dispose() {
+      model.dispose();
+    },
+  };
+}
