@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { Env, type ResetParams } from './core.js';
 import { CartPoleEnv } from './envs/cart-pole.js';
 import { InvalidActionError, RegistrationError, ResetNeededError, UnknownEnvError } from './errors.js';
@@ -134,6 +134,16 @@ describe('registered CartPole specs match Gymnasium 1.4.0 (spec.json)', () => {
 });
 
 describe('make', () => {
+  it('types registered ids precisely', () => {
+    const env = make('CartPole-v1');
+    expectTypeOf(env.reset({ seed: 1 }).observation).toEqualTypeOf<Float32Array>();
+    expectTypeOf(env.step).parameter(0).toEqualTypeOf<number>();
+    expectTypeOf(env.unwrapped).toMatchTypeOf<CartPoleEnv>();
+    const makeUnknown = () => make('Anything-v0');
+    expectTypeOf(makeUnknown).returns.toEqualTypeOf<Env<unknown, unknown>>();
+    expect(env.unwrapped.kinematicsIntegrator).toBe('euler');
+  });
+
   it('applies TimeLimit from the spec: v0 truncates at 200, v1 at 500', () => {
     for (const [id, limit] of [
       ['CartPole-v0', 200],
