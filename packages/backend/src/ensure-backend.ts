@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { BackendOptionError, BackendUnavailableError, TfkitError } from './errors.js';
 import { registerWasmTrainingKernels } from './wasm-kernels/index.js';
+import { useThreadedWasm } from './wasm-threads.js';
 
 /** The compute backends tfkit can run on. */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -46,6 +47,14 @@ export interface EnsureBackendOptions {
    * @defaultValue `true`
    */
   wasmKernels?: boolean;
+  /**
+   * Experimental: run wasm on tfjs's threaded SIMD binary with this many XNNPACK threads (Node
+   * `worker_threads` + `SharedArrayBuffer`). tfjs's C++ caps it at half the logical CPUs (1 on a
+   * 2-vCPU machine) and at 8; {@link BackendInfo.threads} reports what was granted. Must be chosen
+   * before the wasm backend first starts in the process.
+   * @defaultValue undefined: the single-threaded SIMD binary, as upstream does in Node
+   */
+  wasmThreads?: number;
   /** Environment to read `TFKIT_BACKEND` from. @defaultValue `process.env` */
   env?: Record<string, string | undefined>;
 }
@@ -106,7 +115,7 @@ export function ensureBackend(options: EnsureBackendOptions = {}): Promise<Backe
     }
     if (order.length === 0) throw new BackendOptionError('prefer is empty; name at least one backend.');
   }
-  const key = `${order.join(',')}|${options.wasmKernels !== false}`;
+  const key = `${order.join(',')}|${options.wasmKernels !== false}|${options.wasmThreads ?? ''}`;
   if (current?.key === key) return current.promise;
   const promise = pick(order, Boolean(forced), options);
   current = { key, promise };
@@ -132,7 +141,7 @@ async function pick(
       report(options.log, info.reason);
       return info;
     } catch (error) {
-      if (strict) throw error;
+      if (strict || BackendOptionError.isInstance(error)) throw error;
       skipped.push(`${name}: ${TfkitError.isInstance(error) ? shortReason(error) : String(error)}`);
     }
   }
@@ -224,8 +233,12 @@ async function activateWasm(options: EnsureBackendOptions): Promise<BackendInfo>
     });
   }
   if (tf.getBackend() !== 'wasm') {
-    const directory = await wasmDirectory();
-    if (directory) wasm.setWasmPaths(directory);
+    if (options.wasmThreads !== undefined) {
+      await useThreadedWasm(wasm, options.wasmThreads);
+    } else {
+      const directory = await wasmDirectory();
+      if (directory) wasm.setWasmPaths(directory);
+    }
     let ok = false;
     try {
       ok = await tf.setBackend('wasm');
@@ -239,7 +252,13 @@ async function activateWasm(options: EnsureBackendOptions): Promise<BackendInfo>
   }
   await tf.ready();
   const kernels = options.wasmKernels === false ? [] : registerWasmTrainingKernels();
-  return { name: 'wasm', gpu: false, source: packageName, threads: 1, reason: '', kernels };
+  let threads = 1;
+  try {
+    threads = Math.max(1, wasm.getThreadsCount());
+  } catch {
+    // Not reported by this tfjs build: the single-threaded binary.
+  }
+  return { name: 'wasm', gpu: false, source: packageName, threads, reason: '', kernels };
 }
 
 /** Directory of the installed .wasm binaries, so Node never fetches them over the network. */
