@@ -5,13 +5,48 @@
  *
  * @packageDocumentation
  */
+export {
+  type ClassifyOptions,
+  type ClassPrediction,
+  classify,
+  formatPredictions,
+  type ImageInput,
+  imagesToBatch,
+} from './classify.js';
 export { ImageInputError, VisionOptionError, WeightsLoadError, WeightsOfflineError } from './errors.js';
+export {
+  backboneClasses,
+  buildFashionBackbone,
+  type FashionBackboneOptions,
+  type FashionDataUsed,
+  type FashionMethodResult,
+  type FashionTransferOptions,
+  type FashionTransferProgress,
+  type FashionTransferReport,
+  fashionBackboneUrl,
+  loadFashionBackbone,
+  runFashionTransferExperiment,
+  transferClasses,
+} from './fashion-transfer.js';
 export {
   type BatchNormalizationArgs,
   KerasBatchNormalization,
   kerasCustomObjects,
 } from './layers/keras-batch-normalization.js';
 export { countParameters, type ParameterCounts, summary } from './summary.js';
+export {
+  type CreateTransferModelOptions,
+  createTransferModel,
+  type HeadKind,
+  predictInBatches,
+  releaseLayers,
+  splitAtFrozenPrefix,
+  type TrainTransferOptions,
+  type TrainTransferResult,
+  type TransferEpoch,
+  type TransferModel,
+  trainTransferModel,
+} from './transfer.js';
 export { type H5Layout, loadH5Weights, readH5Layers, saveH5Weights } from './weights/h5.js';
 export { convertH5ToTfjs, type LoadWeightsOptions, loadWeights } from './weights/load-weights.js';
 export type { SourceLayer, SourceWeight, WeightsReport } from './weights/match.js';
