@@ -98,7 +98,7 @@ function convCases(seed: number, count: number, depthwise: boolean, wide = false
     const height = integer(next, 1, 10);
     const width = integer(next, 1, 10);
     const inChannels = wide ? integer(next, 8, 10) : integer(next, 1, 4);
-    const outChannels = depthwise ? integer(next, 1, 3) : integer(next, 1, 8);
+    const outChannels = depthwise ? ([1, 1, 2, 3][integer(next, 0, 3)] as number) : integer(next, 1, 8);
     const strides = strideChoices[index % strideChoices.length] as [number, number];
     const pad = padChoices[Math.floor(index / strideChoices.length) % padChoices.length] as Pad;
     const filterHeight = integer(next, 1, pad === 'valid' ? Math.min(5, height) : 5);

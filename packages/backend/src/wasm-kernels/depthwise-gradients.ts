@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { asWasmBackend, heapView, Scratch, WasmKernelError } from './wasm-heap.js';
+import { asWasmBackend, floatOffset, heapView, Scratch, WasmKernelError } from './wasm-heap.js';
 
 type Shape4 = [number, number, number, number];
 
@@ -123,8 +123,9 @@ export function depthwiseConv2dNativeBackpropFilter(args: {
 }
 
 /**
- * `DepthwiseConv2dNativeBackpropInput` for wasm: scatters every dy pixel through the filter into dx
- * (a loop over the wasm heap; the work equals one forward pass).
+ * `DepthwiseConv2dNativeBackpropInput` for wasm. Channel multiplier 1 (MobileNet): XNNPACK's
+ * depthwise convolution of the (zero-inserted) dy with the flipped filter. Other multipliers: a
+ * loop over the wasm heap that scatters every dy pixel through the filter into dx.
  */
 export function depthwiseConv2dNativeBackpropInput(args: {
   inputs: tf.NamedTensorInfoMap;
@@ -145,6 +146,9 @@ export function depthwiseConv2dNativeBackpropInput(args: {
   const left = info.padInfo.left;
   const scratch = new Scratch(backend);
   try {
+    if (multiplier === 1) {
+      return scratch.release(backpropInputByConvolution(scratch, dy, filter, info));
+    }
     const out = scratch.zeros([batchSize, inHeight, inWidth, inChannels]);
     const dxs = heapView(backend, out);
     const dys = heapView(backend, dy);
@@ -161,20 +165,13 @@ export function depthwiseConv2dNativeBackpropInput(args: {
             for (let s = columnStart; s < columnEnd; s++) {
               const dxOffset = (dxRow + s * strideWidth + b - left) * inChannels;
               const dyOffset = (dyRow + s) * outChannels;
-              if (multiplier === 1) {
-                for (let c = 0; c < inChannels; c++) {
-                  const index = dxOffset + c;
-                  dxs[index] = (dxs[index] as number) + (dys[dyOffset + c] as number) * (weights[weight + c] as number);
+              for (let c = 0; c < inChannels; c++) {
+                const base = c * multiplier;
+                let sum = 0;
+                for (let m = 0; m < multiplier; m++) {
+                  sum += (dys[dyOffset + base + m] as number) * (weights[weight + base + m] as number);
                 }
-              } else {
-                for (let c = 0; c < inChannels; c++) {
-                  const base = c * multiplier;
-                  let sum = 0;
-                  for (let m = 0; m < multiplier; m++) {
-                    sum += (dys[dyOffset + base + m] as number) * (weights[weight + base + m] as number);
-                  }
-                  dxs[dxOffset + c] = (dxs[dxOffset + c] as number) + sum;
-                }
+                dxs[dxOffset + c] = (dxs[dxOffset + c] as number) + sum;
               }
             }
           }
@@ -185,4 +182,87 @@ export function depthwiseConv2dNativeBackpropInput(args: {
   } finally {
     scratch.dispose();
   }
+}
+
+/**
+ * dx for channel multiplier 1 as XNNPACK's depthwise convolution of dy (zero-inserted for strides
+ * above 1, placed in a zero-padded buffer when the padding cannot be expressed) with the spatially
+ * flipped filter.
+ */
+function backpropInputByConvolution(
+  scratch: Scratch,
+  dy: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+): tf.TensorInfo {
+  const backend = scratch.backend;
+  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
+  const { filterHeight, filterWidth, strideHeight, strideWidth } = info;
+  const flipped = scratch.make([filterHeight, filterWidth, channels, 1]);
+  {
+    const source = heapView(backend, filter);
+    const target = heapView(backend, flipped);
+    for (let a = 0; a < filterHeight; a++) {
+      for (let b = 0; b < filterWidth; b++) {
+        const from = ((filterHeight - 1 - a) * filterWidth + (filterWidth - 1 - b)) * channels;
+        target.set(source.subarray(from, from + channels), (a * filterWidth + b) * channels);
+      }
+    }
+  }
+  // dy pixel (r, c) lands on row padTop + r*sh, column padLeft + c*sw of the convolution's input.
+  const padTop = filterHeight - 1 - info.padInfo.top;
+  const padLeft = filterWidth - 1 - info.padInfo.left;
+  const padBottom = inHeight + filterHeight - 1 - padTop - ((outHeight - 1) * strideHeight + 1);
+  const padRight = inWidth + filterWidth - 1 - padLeft - ((outWidth - 1) * strideWidth + 1);
+  let input = dy;
+  let pad: number[][] = [
+    [0, 0],
+    [padTop, padBottom],
+    [padLeft, padRight],
+    [0, 0],
+  ];
+  if (strideHeight > 1 || strideWidth > 1 || Math.min(padTop, padBottom, padLeft, padRight) < 0) {
+    const height = inHeight + filterHeight - 1;
+    const width = inWidth + filterWidth - 1;
+    input = scratch.zeros([batchSize, height, width, channels]);
+    const heap = new Float32Array(backend.wasm.HEAPU8.buffer);
+    const from = floatOffset(backend, dy);
+    const to = floatOffset(backend, input);
+    const [rowStart, rowEnd] = validRange(padTop, strideHeight, height, outHeight);
+    const [columnStart, columnEnd] = validRange(padLeft, strideWidth, width, outWidth);
+    for (let n = 0; n < batchSize; n++) {
+      for (let r = rowStart; r < rowEnd; r++) {
+        const targetRow = to + (n * height + padTop + r * strideHeight) * width * channels;
+        const sourceRow = from + (n * outHeight + r) * outWidth * channels;
+        if (strideWidth === 1) {
+          const start = sourceRow + columnStart * channels;
+          heap.copyWithin(targetRow + (padLeft + columnStart) * channels, start, sourceRow + columnEnd * channels);
+        } else {
+          for (let c = columnStart; c < columnEnd; c++) {
+            const start = sourceRow + c * channels;
+            heap.copyWithin(targetRow + (padLeft + c * strideWidth) * channels, start, start + channels);
+          }
+        }
+      }
+    }
+    pad = [
+      [0, 0],
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ];
+  }
+  const out = scratch.run(
+    'DepthwiseConv2dNative',
+    { x: input, filter: flipped },
+    { strides: [1, 1], pad, dilations: [1, 1] },
+  );
+  const expected = [batchSize, inHeight, inWidth, channels];
+  if (out.shape.some((size, index) => size !== expected[index])) {
+    throw new WasmKernelError(
+      'DepthwiseConv2dNativeBackpropInput',
+      `inner convolution gave [${out.shape}], not [${expected}].`,
+    );
+  }
+  return out;
 }
