@@ -147,10 +147,18 @@ describe('CartPoleVectorEnv', () => {
       [0, Number.NaN, 1],
       [0.5, 0, 0],
       ['a', 0, 0],
+      new Int32Array([0, -1, 1]),
+      new Int32Array([0, 2, 1]),
+      new Uint8Array([3, 0, 1]),
+      new Uint32Array([2 ** 31, 0, 1]),
+      new Float64Array([0, 1, 0.5]),
     ]) {
       expect(() => envs.step(actions as number[])).toThrow(InvalidActionError);
     }
     expect(Array.from(envs.x)).toEqual(before);
+    expect(() => envs.step(new Int8Array([0, 1, 1]))).not.toThrow();
+    expect(() => envs.step(new Float32Array([0, 1, 1]))).not.toThrow();
+    expect(Array.from(envs.x)).not.toEqual(before);
     expect(() => new CartPoleVectorEnv({ numEnvs: 0 })).toThrow(InvalidOptionError);
     expect(() => new CartPoleVectorEnv({ autoresetMode: 'disabled' as 'next-step' })).toThrow(InvalidOptionError);
     expect(() => new CartPoleVectorEnv({ renderMode: 'human' as 'rgb_array' })).toThrow(RenderModeError);

@@ -52,6 +52,27 @@ export interface CartPoleVectorOptions {
 const thetaThresholdRadians = (12 * 2 * Math.PI) / 360;
 const xThreshold = 2.4;
 
+/** Whether every action is 0 or 1; integer typed arrays take a fast bitwise path. */
+function areBinaryActions(actions: ArrayLike<number>, count: number): boolean {
+  if (
+    actions instanceof Int32Array ||
+    actions instanceof Uint8Array ||
+    actions instanceof Int8Array ||
+    actions instanceof Uint16Array ||
+    actions instanceof Int16Array ||
+    actions instanceof Uint32Array
+  ) {
+    let bits = 0;
+    for (let index = 0; index < count; index++) bits |= actions[index]!;
+    return (bits & ~1) === 0;
+  }
+  for (let index = 0; index < count; index++) {
+    const action = actions[index];
+    if (action !== 0 && action !== 1) return false;
+  }
+  return true;
+}
+
 /**
  * `numEnvs` CartPoles in struct-of-arrays typed buffers (Gymnasium's `CartPoleVectorEnv`), with
  * next-step or same-step autoreset.
@@ -271,10 +292,12 @@ export class CartPoleVectorEnv extends VectorEnv {
     if (actions === null || typeof actions !== 'object' || actions.length !== count) {
       throw new InvalidActionError(actions, `${this.actionSpace} (one 0/1 action per sub-environment)`);
     }
-    for (let index = 0; index < count; index++) {
-      const action = actions[index];
-      if (action !== 0 && action !== 1) {
-        throw new InvalidActionError(action, `Discrete(2) (sub-environment ${index})`);
+    if (!areBinaryActions(actions, count)) {
+      for (let index = 0; index < count; index++) {
+        const action = actions[index];
+        if (action !== 0 && action !== 1) {
+          throw new InvalidActionError(action, `Discrete(2) (sub-environment ${index})`);
+        }
       }
     }
     const sameStep = this.autoresetMode === 'same-step';
