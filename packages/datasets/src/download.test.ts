@@ -17,6 +17,10 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 const labelsGz = gzipSync(encodeIdx([3], Uint8Array.from([4, 0, 9])));
 const imagesGz = gzipSync(encodeIdx([3, 2, 2], new Uint8Array(12).fill(200)));
 
+function expectRejection(): never {
+  throw new Error('expected the promise to reject');
+}
+
 let server: Server;
 let base = '';
 const hits = new Map<string, number>();
@@ -103,7 +107,7 @@ describe('downloadFile', () => {
       destination,
       sha256: sha256(payload),
       retryDelayMs: 1,
-    }).catch((reason: unknown) => reason as DownloadError);
+    }).then(expectRejection, (reason: unknown) => reason as DownloadError);
     expect(DownloadError.isInstance(error)).toBe(true);
     expect(error.urls).toHaveLength(2);
     expect(error.message).toContain('does not match the expected');
@@ -160,7 +164,7 @@ describe('loaders with download: true', () => {
       download: true,
       mirrors: [`${base}/mirror/`],
       retries: 0,
-    }).catch((reason: unknown) => reason as DownloadError);
+    }).then(expectRejection, (reason: unknown) => reason as DownloadError);
     expect(DownloadError.isInstance(error)).toBe(true);
     expect(error.message).toContain('expected 9912422');
     expect(existsSync(join(cacheDir, 'datasets', 'mnist', 'train-images-idx3-ubyte.gz'))).toBe(false);
