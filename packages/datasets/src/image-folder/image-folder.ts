@@ -175,7 +175,7 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
  * @example
  * ```ts
  * const train = await imageFolder('coco-animals/train', { size: 224, scale: 'caffe' });
- * console.log(train.classNames, train.size); // ['bear', 'bird', ...] 400
+ * console.log(train.classNames); // ['bear', 'bird', ...]
  * const { xs, ys } = await train.read([0, 1, 2, 3]);
  * ```
  */
