@@ -8,6 +8,7 @@
 //   node bench/run.mjs                 all configurations and workloads
 //   node bench/run.mjs --only dense    workloads whose name contains "dense"
 //   node bench/run.mjs --skip-cpu      leave the (slow) cpu backend out
+//   node bench/run.mjs --threads 4     add a column for ensureBackend({ wasmThreads: 4 })
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -272,13 +273,34 @@ function median(values) {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
+function threadsArgument(argumentsList) {
+  const index = argumentsList.indexOf('--threads');
+  return index >= 0 ? Number(argumentsList[index + 1]) : undefined;
+}
+
+function allConfigurations(argumentsList) {
+  const threads = threadsArgument(argumentsList);
+  if (threads === undefined) return configurations;
+  return [
+    ...configurations,
+    {
+      id: 'wasm-threads',
+      label: `wasm + tfkit, wasmThreads ${threads}`,
+      prefer: 'wasm',
+      wasmKernels: true,
+      wasmThreads: threads,
+    },
+  ];
+}
+
 async function child(configurationId, filter) {
-  const configuration = configurations.find((candidate) => candidate.id === configurationId);
+  const configuration = allConfigurations(process.argv).find((candidate) => candidate.id === configurationId);
   const tf = await import('@tensorflow/tfjs');
   const { ensureBackend } = await import('../dist/index.js');
   const info = await ensureBackend({
     prefer: [configuration.prefer],
     wasmKernels: configuration.wasmKernels,
+    ...(configuration.wasmThreads ? { wasmThreads: configuration.wasmThreads } : {}),
     log: false,
     env: {},
   });
@@ -314,7 +336,9 @@ async function child(configurationId, filter) {
     }
     process.stderr.write(`  ${configuration.label}: ${workload.name} done\n`);
   }
-  process.stdout.write(`@@result ${JSON.stringify({ id: configuration.id, kernels: info.kernels, results })}\n`);
+  process.stdout.write(
+    `@@result ${JSON.stringify({ id: configuration.id, kernels: info.kernels, threads: info.threads, results })}\n`,
+  );
 }
 
 function format(result, unit) {
@@ -336,7 +360,7 @@ async function parent() {
   const argumentsList = process.argv.slice(2);
   const onlyIndex = argumentsList.indexOf('--only');
   const filter = onlyIndex >= 0 ? argumentsList[onlyIndex + 1] : undefined;
-  const chosen = configurations.filter(
+  const chosen = allConfigurations(argumentsList).filter(
     (configuration) => !(argumentsList.includes('--skip-cpu') && configuration.id === 'cpu'),
   );
   const script = fileURLToPath(import.meta.url);
@@ -348,7 +372,13 @@ async function parent() {
     process.stderr.write(`${configuration.label}...\n`);
     const run = spawnSync(
       process.execPath,
-      [script, '--child', configuration.id, ...(filter ? ['--only', filter] : [])],
+      [
+        script,
+        '--child',
+        configuration.id,
+        ...(filter ? ['--only', filter] : []),
+        ...(threadsArgument(argumentsList) ? ['--threads', String(threadsArgument(argumentsList))] : []),
+      ],
       {
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'inherit'],
@@ -364,6 +394,7 @@ async function parent() {
   }
   const tfkitKernels = outcomes['wasm-tfkit']?.kernels ?? [];
   console.log(`tfkit kernels registered: ${tfkitKernels.join(', ') || 'none'}`);
+  if (outcomes['wasm-threads']) console.log(`wasmThreads: tfjs granted ${outcomes['wasm-threads'].threads} thread(s)`);
   const header = ['workload', ...chosen.map((configuration) => configuration.label), 'tfkit vs stock wasm', 'target'];
   const rows = workloads
     .filter((workload) => !filter || workload.name.includes(filter))
