@@ -3,6 +3,11 @@
  *
  * @param seed - any integer; the same seed gives the same sequence
  * @returns a function drawing the next number
+ * @example
+ * ```ts
+ * const random = mulberry32(42);
+ * random(); // the same first number for every run with seed 42
+ * ```
  */
 export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;

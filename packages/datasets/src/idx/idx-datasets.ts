@@ -104,9 +104,10 @@ export const FASHION_MNIST: IdxDatasetSpec = {
       },
     },
   },
+  // The S3 website endpoint serves plain HTTP only; the SHA-256 check makes that safe.
   mirrors: [
-    'https://fashion-mnist.s3-website.eu-central-1.amazonaws.com/',
     'https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/',
+    'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/',
   ],
 };
 
