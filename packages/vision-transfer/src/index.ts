@@ -51,6 +51,7 @@ export { type H5Layout, loadH5Weights, readH5Layers, saveH5Weights } from './wei
 export { convertH5ToTfjs, type LoadWeightsOptions, loadWeights } from './weights/load-weights.js';
 export type { SourceLayer, SourceWeight, WeightsReport } from './weights/match.js';
 export {
+  cachedDownload,
   type FetchOptions,
   type LayersArtifacts,
   type LoadModelOptions,

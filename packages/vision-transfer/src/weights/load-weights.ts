@@ -1,8 +1,15 @@
 import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
+import { isHttpUrl, toLocalPath } from './files.js';
 import { readH5Layers } from './h5.js';
 import { assignWeights, type WeightsReport } from './match.js';
-import { artifactsToLayers, type FetchOptions, readLayersArtifacts, saveLayersModel } from './tfjs-format.js';
+import {
+  artifactsToLayers,
+  cachedDownload,
+  type FetchOptions,
+  readLayersArtifacts,
+  saveLayersModel,
+} from './tfjs-format.js';
 
 /** Options of {@link loadWeights}. */
 export type LoadWeightsOptions = FetchOptions;
@@ -35,8 +42,9 @@ export async function loadWeights(
   options: LoadWeightsOptions = {},
 ): Promise<WeightsReport> {
   const text = source.toString();
-  if (isH5(text) && !text.startsWith('http')) {
-    const { layers, close } = await readH5Layers(source instanceof URL ? decodeURIComponent(source.pathname) : text);
+  if (isH5(text)) {
+    const file = isHttpUrl(text) ? await cachedDownload(text, options) : toLocalPath(source);
+    const { layers, close } = await readH5Layers(file);
     try {
       return assignWeights(model, layers, text);
     } finally {

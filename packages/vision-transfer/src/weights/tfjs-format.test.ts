@@ -9,6 +9,7 @@ import { WeightsLoadError, WeightsOfflineError } from '../errors.js';
 import { KerasBatchNormalization } from '../layers/keras-batch-normalization.js';
 import { maxDifference, randomImages, randomizeWeights, useTestBackend } from '../test-support/setup.js';
 import { buildModel, createModel } from '../zoo/create-model.js';
+import { saveH5Weights } from './h5.js';
 import { loadWeights } from './load-weights.js';
 import { loadLayersModel, saveLayersModel } from './tfjs-format.js';
 
@@ -25,6 +26,7 @@ beforeAll(async () => {
   randomizeWeights(source, 21);
   // The hosted tfjs MobileNet v1 layout: model.json + group1-shardNofM files next to it.
   await saveLayersModel(source, path.join(directory, 'served', 'mobilenet_v1_0.25_32'), { shardBytes: 100_000 });
+  await saveH5Weights(source, path.join(directory, 'served', 'mobilenet_2_5_32_tf.h5'));
   server = createServer((request, response) => {
     requests.push(request.url ?? '');
     try {
@@ -99,6 +101,23 @@ describe('tfjs layers format', () => {
     });
     expect(predictionsDiffer(source, model)).toBeLessThan(1e-6);
     model.dispose();
+  });
+
+  it('downloads Keras .h5 weights from a URL once, into the cache', async () => {
+    const cacheDir = path.join(directory, 'cache-h5');
+    const url = `${baseUrl}/mobilenet_2_5_32_tf.h5`;
+    const model = await createModel('mobilenet', { ...small, weights: url, cacheDir });
+    expect(predictionsDiffer(source, model)).toBeLessThan(1e-6);
+    const served = requests.length;
+    const report = await loadWeights(model, url, { cacheDir });
+    expect(report.matchedBy).toBe('name');
+    expect(requests.length).toBe(served);
+    model.dispose();
+    const offline = await loadWeights(model, 'http://127.0.0.1:9/x/vgg16.h5', { cacheDir }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(WeightsOfflineError.isInstance(offline)).toBe(true);
+    expect((offline as Error).message).toMatch(/Put vgg16\.h5 in .*cache-h5/);
   });
 
   it('offline: the error names the URL and the directory to put the files in', async () => {

@@ -191,6 +191,52 @@ async function readRemote(url: string, options: FetchOptions): Promise<LayersArt
 }
 
 /**
+ * Downloads one file (e.g. a Keras `.h5`) into the cache, or returns the cached copy after
+ * checking its sha256.
+ *
+ * @param url - http(s) URL of the file
+ * @param options - cache directory, fetch, progress
+ * @returns the local path of the file
+ * @throws {@link WeightsOfflineError} when offline: the message says where to put the file
+ */
+export async function cachedDownload(url: string, options: FetchOptions = {}): Promise<string> {
+  const cacheRoot = options.cacheDir ?? defaultCacheDirectory();
+  const directory = path.join(cacheRoot, sha256(new TextEncoder().encode(url)).slice(0, 16));
+  const name = decodeURIComponent(new URL(url).pathname.split('/').pop() || 'download');
+  const file = path.join(directory, name);
+  const checksums = await readChecksums(directory);
+  if (checksums?.files[name] && (await exists(file))) {
+    try {
+      await verified(directory, name, checksums);
+      return file;
+    } catch (error) {
+      if (!WeightsLoadError.isInstance(error)) throw error;
+    }
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = await download(url, options.fetch ?? globalThis.fetch, directory);
+  } catch (error) {
+    if (WeightsOfflineError.isInstance(error)) {
+      throw new WeightsOfflineError(
+        url,
+        directory,
+        `could not download ${url}. Offline? Put ${name} in ${directory} (and delete ${checksumFile} there if present), or pass its local path instead of the URL.`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+  await writeFileAtomic(file, bytes);
+  await writeFileAtomic(
+    path.join(directory, checksumFile),
+    JSON.stringify({ url, files: { [name]: { size: bytes.byteLength, sha256: sha256(bytes) } } }, null, 2),
+  );
+  options.onProgress?.({ file: name, filesDone: 1, filesTotal: 1, bytes: bytes.byteLength });
+  return file;
+}
+
+/**
  * Reads tfjs layers-model artifacts (model.json + weight shards) from a path, a directory or an
  * http(s) URL. URLs go through a cache directory (atomic writes, sha256 checksums checked on
  * every read); offline, the error says which directory to put the files in.
