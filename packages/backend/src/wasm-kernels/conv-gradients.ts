@@ -354,7 +354,7 @@ export function conv2dBackpropInput(args: {
             }
           }
         }
-        backendFree(scratch, phase);
+        scratch.free(phase);
       }
     }
     return scratch.release(dx);
@@ -438,11 +438,6 @@ function backpropInputByColumns(
     }
   }
   return dx;
-}
-
-function backendFree(scratch: Scratch, info: tf.TensorInfo): void {
-  scratch.release(info);
-  scratch.backend.disposeData(info.dataId);
 }
 
 /**

@@ -4,6 +4,7 @@ import { ensureBackend } from '../ensure-backend.js';
 import { expectNoTensorLeak } from '../testing.js';
 import { registerConvKernels } from './conv.js';
 import { convTuning } from './conv-gradients.js';
+import { depthwiseTuning } from './depthwise-gradients.js';
 import { WasmKernelError } from './wasm-heap.js';
 
 type Shape4 = [number, number, number, number];
@@ -304,6 +305,26 @@ describe('depthwise gradients on wasm match cpu', () => {
     },
   );
 
+  it('backprop filter: both algorithms for multiplier 1 match cpu at every stride', async () => {
+    const saved = depthwiseTuning.filterAlgorithm;
+    try {
+      for (const algorithm of ['products', 'loop'] as const) {
+        depthwiseTuning.filterAlgorithm = algorithm;
+        for (const testCase of cases.filter((candidate) => candidate.filterShape[3] === 1).slice(0, 10)) {
+          await expectSameOnBothBackends(`${testCase.label} ${algorithm}`, () => {
+            const x = tf.tensor4d(testCase.x, testCase.xShape);
+            const dy = tf.tensor4d(testCase.dy, testCase.dyShape);
+            const attrs = { strides: testCase.strides, pad: testCase.pad, dilations: [1, 1] };
+            const kernelAttrs = { ...attrs, filterShape: testCase.filterShape };
+            return [tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x, dy }, kernelAttrs) as tf.Tensor];
+          });
+        }
+      }
+    } finally {
+      depthwiseTuning.filterAlgorithm = saved;
+    }
+  });
+
   it('rejects dilations other than 1 with a typed error', async () => {
     await tf.setBackend('wasm');
     const error = (() => {
@@ -328,31 +349,33 @@ describe('depthwise gradients on wasm match cpu', () => {
 });
 
 describe('wasm convolution training', () => {
-  it('leaves no tensors or data buffers behind', async () => {
+  it('leaves no tensors or data buffers behind on any algorithm path', async () => {
     await tf.setBackend('wasm');
-    const [testCase] = convCases(5, 1, false);
-    const [depthwiseCase] = convCases(6, 1, true);
-    if (!testCase || !depthwiseCase) throw new Error('no cases');
     const dataIds = (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
+    const gradients = (
+      op: (x: tf.Tensor4D, filter: tf.Tensor4D) => tf.Tensor,
+      xShape: Shape4,
+      filterShape: Shape4,
+    ): void => {
+      const x = tf.randomUniform(xShape, -1, 1, 'float32', 1);
+      const filter = tf.randomUniform(filterShape, -1, 1, 'float32', 2);
+      const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+        op(a as tf.Tensor4D, b as tf.Tensor4D)
+          .square()
+          .sum(),
+      )([x, filter]);
+      for (const grad of grads) grad.dataSync();
+    };
     await expectNoTensorLeak(() => {
       tf.tidy(() => {
-        const x = tf.tensor4d(testCase.x, testCase.xShape);
-        const filter = tf.tensor4d(testCase.filter, testCase.filterShape);
-        const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
-          tf
-            .conv2d(a as tf.Tensor4D, b as tf.Tensor4D, [2, 2], 'same')
-            .square()
-            .sum(),
-        )([x, filter]);
-        const depthwiseX = tf.tensor4d(depthwiseCase.x, depthwiseCase.xShape);
-        const depthwiseFilter = tf.tensor4d(depthwiseCase.filter, depthwiseCase.filterShape);
-        const depthwiseGrads = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
-          tf
-            .depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same')
-            .square()
-            .sum(),
-        )([depthwiseX, depthwiseFilter]);
-        for (const grad of [...grads, ...depthwiseGrads]) grad.dataSync();
+        // Conv2DBackpropInput: col2im (< 8 channels), padded convolution (stride 1), phases (stride 2).
+        gradients((x, filter) => tf.conv2d(x, filter, 2, 'same'), [2, 7, 6, 3], [3, 3, 3, 4]);
+        gradients((x, filter) => tf.conv2d(x, filter, 1, 'valid'), [2, 7, 6, 8], [3, 2, 8, 4]);
+        gradients((x, filter) => tf.conv2d(x, filter, [2, 1], 'same'), [2, 7, 6, 8], [3, 3, 8, 4]);
+        // Depthwise: multiplier 1 at stride 1 and 2 (XNNPACK paths), multiplier 2 (loops).
+        gradients((x, filter) => tf.depthwiseConv2d(x, filter, 1, 'same'), [2, 7, 6, 3], [3, 3, 3, 1]);
+        gradients((x, filter) => tf.depthwiseConv2d(x, filter, 2, 'same'), [2, 7, 6, 3], [3, 3, 3, 1]);
+        gradients((x, filter) => tf.depthwiseConv2d(x, filter, 2, 'valid'), [2, 7, 6, 3], [3, 3, 3, 2]);
       });
     });
     expect((tf.backend() as unknown as { numDataIds(): number }).numDataIds()).toBe(dataIds);

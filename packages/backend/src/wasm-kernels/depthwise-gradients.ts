@@ -47,6 +47,22 @@ function depthwiseInfo(
   return info;
 }
 
+/**
+ * Tuning of the depthwise gradient kernels. Internal; tests and benchmarks switch algorithms.
+ */
+export const depthwiseTuning = {
+  /**
+   * `DepthwiseConv2dNativeBackpropFilter` with multiplier 1: `'products'` (XNNPACK multiply + sum
+   * per filter tap), `'loop'` (a JavaScript loop over the heap), or `'auto'` (products for stride 1).
+   */
+  filterAlgorithm: 'auto' as 'auto' | 'products' | 'loop',
+};
+
+function useProducts(info: tf.backend_util.Conv2DInfo): boolean {
+  if (depthwiseTuning.filterAlgorithm !== 'auto') return depthwiseTuning.filterAlgorithm === 'products';
+  return info.strideHeight === 1 && info.strideWidth === 1;
+}
+
 /** First output index r with r*stride + offset >= 0, and one past the last with r*stride + offset < size. */
 function validRange(offset: number, stride: number, size: number, count: number): [number, number] {
   const start = Math.max(0, Math.ceil(-offset / stride));
@@ -79,6 +95,9 @@ export function depthwiseConv2dNativeBackpropFilter(args: {
   const left = info.padInfo.left;
   const scratch = new Scratch(backend);
   try {
+    if (multiplier === 1 && batchSize * outHeight * outWidth > 0 && useProducts(info)) {
+      return scratch.release(backpropFilterByProducts(scratch, x, dy, info));
+    }
     const out = scratch.make([filterHeight, filterWidth, inChannels, multiplier]);
     const sums = new Float64Array(filterHeight * filterWidth * outChannels);
     const xs = heapView(backend, x);
@@ -263,6 +282,74 @@ function backpropInputByConvolution(
       'DepthwiseConv2dNativeBackpropInput',
       `inner convolution gave [${out.shape}], not [${expected}].`,
     );
+  }
+  return out;
+}
+
+/**
+ * dW for channel multiplier 1 with XNNPACK elementwise kernels: x goes into a zero-padded grid,
+ * dy into a grid of the same layout at (r*sh, c*sw), so that for each filter tap (a, b) the pairs
+ * x[r*sh + a - top, c*sw + b - left] * dy[r, c] sit a constant distance apart in memory. Each tap
+ * is then one `Multiply` of two shifted views and one `Sum` over pixels.
+ */
+function backpropFilterByProducts(
+  scratch: Scratch,
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+): tf.TensorInfo {
+  const backend = scratch.backend;
+  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
+  const { filterHeight, filterWidth, strideHeight, strideWidth } = info;
+  const top = info.padInfo.top;
+  const left = info.padInfo.left;
+  const height = Math.max(inHeight + top, (outHeight - 1) * strideHeight + filterHeight);
+  const width = Math.max(inWidth + left, (outWidth - 1) * strideWidth + filterWidth);
+  const grid = [batchSize, height, width, channels];
+  const xGrid = scratch.zeros(grid);
+  const dyGrid = scratch.zeros(grid);
+  {
+    const heap = new Float32Array(backend.wasm.HEAPU8.buffer);
+    const xFrom = floatOffset(backend, x);
+    const xTo = floatOffset(backend, xGrid);
+    const rowLength = inWidth * channels;
+    for (let n = 0; n < batchSize; n++) {
+      for (let r = 0; r < inHeight; r++) {
+        const start = xFrom + (n * inHeight + r) * rowLength;
+        heap.copyWithin(xTo + ((n * height + r + top) * width + left) * channels, start, start + rowLength);
+      }
+    }
+    const dyFrom = floatOffset(backend, dy);
+    const dyTo = floatOffset(backend, dyGrid);
+    for (let n = 0; n < batchSize; n++) {
+      for (let r = 0; r < outHeight; r++) {
+        const sourceRow = dyFrom + (n * outHeight + r) * outWidth * channels;
+        const targetRow = dyTo + (n * height + r * strideHeight) * width * channels;
+        if (strideWidth === 1) {
+          heap.copyWithin(targetRow, sourceRow, sourceRow + outWidth * channels);
+        } else {
+          for (let c = 0; c < outWidth; c++) {
+            const start = sourceRow + c * channels;
+            heap.copyWithin(targetRow + c * strideWidth * channels, start, start + channels);
+          }
+        }
+      }
+    }
+  }
+  const out = scratch.make([filterHeight, filterWidth, channels, 1]);
+  const pixels = batchSize * height * width;
+  for (let a = 0; a < filterHeight; a++) {
+    for (let b = 0; b < filterWidth; b++) {
+      const shift = a * width + b;
+      const length = pixels - shift;
+      const xView = scratch.view(xGrid, shift * channels, [length, channels]);
+      const dyView = scratch.view(dyGrid, 0, [length, channels]);
+      const products = scratch.run('Multiply', { a: xView, b: dyView }, {});
+      const sums = scratch.run('Sum', { x: products }, { axis: [0], keepDims: false });
+      heapView(backend, out).set(heapView(backend, sums), (a * filterWidth + b) * channels);
+      scratch.free(products);
+      scratch.free(sums);
+    }
   }
   return out;
 }

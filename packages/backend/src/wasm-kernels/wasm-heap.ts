@@ -15,11 +15,15 @@ export interface WasmBackend {
   /** Tensor records of the backend: heap offset and shape of every data id. */
   dataIdMap: {
     get(dataId: object): { id: number; memoryOffset: number; shape: number[]; dtype: string } | undefined;
+    delete(dataId: object): boolean;
   };
   /** The next C++ tensor id the backend hands out. */
   dataIdNextNumber: number;
-  /** Allocates an uninitialised tensor on the heap and registers it with the C++ side. */
-  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+  /**
+   * Allocates an uninitialised tensor on the heap and registers it with the C++ side; with
+   * `memoryOffset`, registers existing heap memory instead.
+   */
+  makeOutput(shape: number[], dtype: 'float32', memoryOffset?: number): tf.TensorInfo;
   /** Drops one reference of a data id and frees its memory when none are left. */
   disposeData(dataId: object, force?: boolean): boolean;
 }
@@ -76,6 +80,7 @@ export function heapView(backend: WasmBackend, info: tf.TensorInfo): Float32Arra
  */
 export class Scratch {
   private readonly owned: tf.TensorInfo[] = [];
+  private readonly views: tf.TensorInfo[] = [];
 
   constructor(readonly backend: WasmBackend) {}
 
@@ -104,6 +109,12 @@ export class Scratch {
     return info;
   }
 
+  /** Frees an owned tensor now. */
+  free(info: tf.TensorInfo): void {
+    this.release(info);
+    this.backend.disposeData(info.dataId);
+  }
+
   /** Runs a kernel registered for wasm (a stock one or ours) and owns its output. */
   run(kernelName: string, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap): tf.TensorInfo {
     const config = tf.getKernel(kernelName, 'wasm');
@@ -113,8 +124,25 @@ export class Scratch {
     return this.own(result as tf.TensorInfo);
   }
 
-  /** Frees every tensor still owned. */
+  /**
+   * A tensor over `shape` floats of `base`'s memory from float `start` on (no copy), usable as a
+   * kernel input until {@link Scratch.dispose}, which forgets it without freeing the memory.
+   */
+  view(base: tf.TensorInfo, start: number, shape: number[]): tf.TensorInfo {
+    const offset = (floatOffset(this.backend, base) + start) * 4;
+    const info = this.backend.makeOutput(shape, 'float32', offset);
+    this.views.push(info);
+    return info;
+  }
+
+  /** Frees every tensor still owned and forgets every view. */
   dispose(): void {
+    for (const info of this.views.splice(0)) {
+      const record = this.backend.dataIdMap.get(info.dataId);
+      if (!record) continue;
+      this.backend.wasm.tfjs.disposeData(record.id);
+      this.backend.dataIdMap.delete(info.dataId);
+    }
     for (const info of this.owned.splice(0)) this.backend.disposeData(info.dataId);
   }
 }
