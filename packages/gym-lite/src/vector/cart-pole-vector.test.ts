@@ -14,7 +14,7 @@ function singleFrom(envs: CartPoleVectorEnv, index: number): CartPoleEnv {
 
 function randomActions(count: number, seed: number): Int32Array[] {
   const rng = createRng(seed);
-  return Array.from({ length: 400 }, () => Int32Array.from({ length: count }, () => rng.integers(2)));
+  return Array.from({ length: 150 }, () => Int32Array.from({ length: count }, () => rng.integers(2)));
 }
 
 describe('CartPoleVectorEnv', () => {

@@ -254,28 +254,30 @@ export class CartPoleVectorEnv extends VectorEnv {
     this.#previousDone.fill(0);
     this.#finalObservationMask.fill(0);
     this.#finalObservation.fill(0);
-    for (let index = 0; index < count; index++) this.#writeObservation(index, this.#observations);
     this.#hasReset = true;
     return { observations: this.#copy ? this.#observations.slice() : this.#observations, info: {} };
   }
 
-  /** Gymnasium's `uniform(low, high, size=(4, k))`: row-major, one row per state variable. */
+  /**
+   * Gymnasium's `uniform(low, high, size=(4, k))` for the `count` sub-environments listed in
+   * `#resetIndices`: row-major (all x, then all xDot, ...), then their observations.
+   */
   #drawStates(count: number): void {
     const rng = this.rng;
     const low = this.#low;
     const high = this.#high;
     const indices = this.#resetIndices;
-    for (const row of [this.x, this.xDot, this.theta, this.thetaDot]) {
-      for (let index = 0; index < count; index++) row[indices[index]!] = rng.uniform(low, high);
+    const observations = this.#observations;
+    const rows = [this.x, this.xDot, this.theta, this.thetaDot] as const;
+    for (let variable = 0; variable < 4; variable++) {
+      const row = rows[variable]!;
+      for (let position = 0; position < count; position++) {
+        const index = indices[position]!;
+        const value = rng.uniform(low, high);
+        row[index] = value;
+        observations[index * 4 + variable] = value;
+      }
     }
-  }
-
-  #writeObservation(index: number, target: Float32Array): void {
-    const offset = index * 4;
-    target[offset] = this.x[index]!;
-    target[offset + 1] = this.xDot[index]!;
-    target[offset + 2] = this.theta[index]!;
-    target[offset + 3] = this.thetaDot[index]!;
   }
 
   /**
@@ -391,7 +393,6 @@ export class CartPoleVectorEnv extends VectorEnv {
       for (let position = 0; position < resetCount; position++) {
         const index = resetIndices[position]!;
         steps[index] = 0;
-        this.#writeObservation(index, observations);
         if (!sameStep) {
           rewards[index] = 0;
           terminations[index] = 0;
