@@ -25,7 +25,7 @@ describe('toLegacyEnv', () => {
     env.close();
   });
 
-  it('marks termination with TimeLimit.truncated false like gym 0.21', () => {
+  it('marks termination with TimeLimit.truncated false like Gymnasium convert_to_done_step_api', () => {
     const env = toLegacyEnv(make('CartPole-v1'));
     env.reset();
     (env.env.unwrapped as CartPoleEnv).state = [0, 0, 0.25, 0];

@@ -20,7 +20,9 @@ export interface LegacyEnv<Obs, Act, E extends Env<Obs, Act> = Env<Obs, Act>> {
   reset(): Obs;
   /**
    * Steps; `done = terminated || truncated`, and when the episode ended
-   * `info['TimeLimit.truncated'] = truncated && !terminated` (gym 0.21's convention).
+   * `info['TimeLimit.truncated'] = truncated && !terminated` (Gymnasium's
+   * `convert_to_done_step_api`; gym 0.21 set the key only at the time limit, so a termination
+   * before it read as absent rather than `false`).
    *
    * @param action - the action
    * @returns `[observation, reward, done, info]`
