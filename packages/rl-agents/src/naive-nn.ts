@@ -26,7 +26,7 @@ export interface NaiveNnOptions {
 
 /** A policy backed by a tfjs model; dispose it when done. */
 export interface NaiveNnPolicy extends Policy {
-  /** The trained model (owned by the policy). */
+  /** The trained model (owned by the policy, with its optimizer). */
   readonly model: tf.LayersModel;
   /** Training pairs kept. */
   readonly samples: number;
@@ -102,7 +102,8 @@ export async function trainNaiveNnPolicy(env: AgentEnv, options: NaiveNnOptions 
       }),
     ],
   });
-  model.compile({ optimizer: tf.train.adam(options.learningRate ?? 0.001), loss: 'categoricalCrossentropy' });
+  const optimizer = tf.train.adam(options.learningRate ?? 0.001);
+  model.compile({ optimizer, loss: 'categoricalCrossentropy' });
   const xs = tf.tensor2d(observations, [labels.length, size]);
   const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), actions).toFloat());
   try {
@@ -130,6 +131,7 @@ export async function trainNaiveNnPolicy(env: AgentEnv, options: NaiveNnOptions 
     },
     dispose() {
       model.dispose();
+      optimizer.dispose();
     },
   };
 }

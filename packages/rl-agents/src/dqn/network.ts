@@ -357,8 +357,11 @@ export class TfjsQNetwork implements QNetwork {
     let optimizerStep = 0;
     const moments: tf.Tensor[] = [];
     for (const { name, tensor } of optimizerWeights) {
-      if (name === 'iter') optimizerStep = (await tensor.data())[0] as number;
-      else moments.push(tensor);
+      if (name === 'iter') {
+        // getWeights() creates this scalar for the caller; the moments are the optimizer's own.
+        optimizerStep = (await tensor.data())[0] as number;
+        tensor.dispose();
+      } else moments.push(tensor);
     }
     await push('optimizer', moments);
     return { engine: 'tfjs', arrays, optimizerStep };

@@ -1,0 +1,42 @@
+import * as tf from '@tensorflow/tfjs';
+import { ensureBackend } from '@tfkit/backend';
+import { make } from '@tfkit/gym-lite';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { RlConfigError } from './errors.js';
+import { formatExperiment, randomPolicy, runExperiment } from './experiment.js';
+import { trainNaiveNnPolicy } from './naive-nn.js';
+
+beforeAll(async () => {
+  await ensureBackend({ prefer: ['cpu'], log: false });
+});
+
+describe('trainNaiveNnPolicy (the book naive NN policy)', () => {
+  it('imitates good random-linear-policy episodes and beats the random policy (book: average ~65-71)', async () => {
+    const before = tf.memory().numTensors;
+    const env = make('CartPole-v0');
+    const losses: number[] = [];
+    const policy = await trainNaiveNnPolicy(env, {
+      seed: 0,
+      episodes: 150,
+      epochs: 6,
+      batchSize: 64,
+      onEpoch: (_epoch, loss) => losses.push(loss),
+    });
+    expect(policy.samples).toBeGreaterThan(300);
+    expect(losses).toHaveLength(6);
+    expect(losses.at(-1) as number).toBeLessThan(losses[0] as number);
+    const result = runExperiment(make('CartPole-v0'), policy, { episodes: 20, seed: 1 });
+    console.log(formatExperiment(result));
+    const random = runExperiment(make('CartPole-v0'), randomPolicy({ seed: 1 }), { episodes: 20, seed: 1 });
+    expect(result.policy).toBe('policy_naive_nn');
+    expect(result.mean).toBeGreaterThan(random.mean + 15);
+    policy.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('says what to do when no episode passes the threshold', async () => {
+    await expect(trainNaiveNnPolicy(make('CartPole-v0'), { episodes: 3, rewardThreshold: 1000 })).rejects.toThrow(
+      RlConfigError,
+    );
+  });
+});
