@@ -65,6 +65,11 @@ function offsetOf(backend: WasmBackend, info: tf.TensorInfo): number {
 export const convTuning = {
   /** Most floats of one im2col / column block (16 MiB); larger problems run in several blocks. */
   blockFloats: 1 << 22,
+  /**
+   * Most floats of dy per block of `Conv2DBackpropFilter` (1 MiB): XNNPACK packs that block as
+   * weights and re-reads it for every row tile, which stays in cache at this size.
+   */
+  weightBlockFloats: 1 << 18,
 };
 
 /**
@@ -104,7 +109,14 @@ export function conv2dBackpropFilter(args: {
     const patchSize = filterHeight * filterWidth * inChannels;
     const pixels = batchSize * outHeight * outWidth;
     if (pixels === 0 || patchSize * outChannels === 0) return scratch.release(scratch.zeros(filterShape));
-    const block = Math.max(1, Math.min(pixels, Math.floor(convTuning.blockFloats / patchSize)));
+    const block = Math.max(
+      1,
+      Math.min(
+        pixels,
+        Math.floor(convTuning.blockFloats / patchSize),
+        Math.floor(convTuning.weightBlockFloats / outChannels),
+      ),
+    );
     const patches = scratch.make([patchSize, block]);
     const out = scratch.make(filterShape);
     const partial = block < pixels ? scratch.make(filterShape) : out;
