@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { FeatureUnavailableError } from './errors.js';
 import { type GymEnv, type GymLite, isRgbFrame, makeEnv, type RgbFrame } from './gym.js';
 import type { Progress } from './progress.js';
@@ -24,8 +26,8 @@ export interface TrainDqnResult {
   envSteps: number;
   updates: number;
   wallSeconds: number;
-  actingSeconds: number;
-  learningSeconds: number;
+  actingStepsPerSecond: number;
+  updatesPerSecond: number;
   /** Mean of the last greedy evaluation (NaN if none ran). */
   evalMean: number;
   episodes: HistoryPoint[];
@@ -33,60 +35,56 @@ export interface TrainDqnResult {
 }
 
 /**
- * Trains the default DQN until a greedy evaluation reaches the environment's reward threshold
- * (475 on CartPole-v1) or the step budget ends.
+ * Trains the default DQN with `trainDqnUntilSolved` of `@tfkit/rl-agents` until a greedy
+ * evaluation reaches the environment's reward threshold (475 on CartPole-v1) or the budget ends.
  */
 export async function trainDqn(rl: RlAgents, gym: GymLite, options: TrainDqnOptions): Promise<TrainDqnResult> {
-  const Agent = rl.DqnAgent;
-  if (typeof Agent !== 'function') throw new FeatureUnavailableError('@tfkit/rl-agents', '`DqnAgent`');
+  const train = rl.trainDqnUntilSolved;
+  if (typeof train !== 'function') throw new FeatureUnavailableError('@tfkit/rl-agents', '`trainDqnUntilSolved`');
   const env = makeEnv(gym, options.envId);
   const evalEnv = makeEnv(gym, options.envId);
   const threshold = env.spec?.rewardThreshold ?? gym.spec(options.envId).rewardThreshold ?? Number.POSITIVE_INFINITY;
-  const agent = new Agent(env, { seed: options.seed });
-  const started = performance.now();
   let evalMean = Number.NaN;
-  let solved = false;
   let lastReturn = Number.NaN;
   let episodes = 0;
   try {
-    const result = await agent.learn(env, {
-      totalTimesteps: options.budget,
-      evalEnv,
+    const result = await train.call(rl, env, {
+      seed: options.seed,
+      budget: options.budget,
+      threshold,
       evalFreq: options.evalFreq,
       evalEpisodes: options.evalEpisodes ?? 20,
-      seed: options.seed,
-      callback: (event: LearnEvent) => {
+      evalEnv,
+      keepAgent: true,
+      onProgress: (event: LearnEvent) => {
         if (event.type === 'episode') {
           episodes = event.episode + 1;
           lastReturn = event.episodeReturn;
         } else {
           evalMean = event.mean;
-          if (event.mean >= threshold) solved = true;
         }
         const evalText = Number.isNaN(evalMean) ? '' : ` eval ${evalMean.toFixed(1)}`;
         options.progress?.update(event.numTimesteps, `episode ${episodes} return ${lastReturn}${evalText}`);
-        return solved ? false : undefined;
+        return undefined;
       },
     });
     options.progress?.finish(
-      solved ? `solved, eval ${evalMean.toFixed(1)}` : `not solved, eval ${evalMean.toFixed(1)}`,
+      `${result.solved ? 'solved' : 'not solved'}, eval ${Number.isNaN(result.evalMean) ? 'n/a' : result.evalMean.toFixed(1)}`,
     );
+    if (!result.agent) throw new FeatureUnavailableError('@tfkit/rl-agents', '`keepAgent` in trainDqnUntilSolved');
     return {
-      agent,
-      solved,
+      agent: result.agent,
+      solved: result.solved,
       threshold,
-      envSteps: result.numTimesteps,
-      updates: result.numUpdates,
-      wallSeconds: (performance.now() - started) / 1000,
-      actingSeconds: result.actingSeconds,
-      learningSeconds: result.learningSeconds,
-      evalMean,
-      episodes: result.episodes,
-      evaluations: result.evaluations,
+      envSteps: result.envSteps,
+      updates: result.updates,
+      wallSeconds: result.wallSeconds,
+      actingStepsPerSecond: result.actingStepsPerSecond,
+      updatesPerSecond: result.updatesPerSecond,
+      evalMean: result.evalMean,
+      episodes: result.history.episodes,
+      evaluations: result.history.evaluations,
     };
-  } catch (error) {
-    agent.dispose();
-    throw error;
   } finally {
     env.close();
     evalEnv.close();
@@ -123,16 +121,11 @@ export function recordEpisode(
   }
 }
 
-/** Saves an agent with whichever API `@tfkit/rl-agents` offers (`agent.save(dir)` or `saveAgent(agent, dir)`). */
-export async function saveDqn(rl: RlAgents, agent: DqnAgent, directory: string): Promise<void> {
-  const method = (agent as unknown as { save?: (directory: string) => Promise<unknown> }).save;
-  if (typeof method === 'function') {
-    await method.call(agent, directory);
-    return;
-  }
-  if (typeof rl.saveAgent === 'function') {
-    await rl.saveAgent(agent, directory);
-    return;
-  }
-  throw new FeatureUnavailableError('@tfkit/rl-agents', 'saving a DQN agent (`agent.save` or `saveAgent`)');
+/** Saves an agent to `directory/agent.dqn` with `saveDqnAgent`; returns the file. */
+export async function saveDqn(rl: RlAgents, agent: DqnAgent, directory: string): Promise<string> {
+  if (typeof rl.saveDqnAgent !== 'function') throw new FeatureUnavailableError('@tfkit/rl-agents', '`saveDqnAgent`');
+  mkdirSync(directory, { recursive: true });
+  const file = path.join(directory, 'agent.dqn');
+  await rl.saveDqnAgent(agent, file);
+  return file;
 }

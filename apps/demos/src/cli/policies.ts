@@ -1,6 +1,7 @@
+import { CliUsageError } from './errors.js';
 import type { GymEnv } from './gym.js';
 import type { Progress } from './progress.js';
-import { type ExperimentResult, type Policy, type RlAgents, requireFunction } from './rl.js';
+import { type ExperimentResult, type RlAgents, requireFunction } from './rl.js';
 
 /** The book's experiments, in the order of its chapter. */
 export const policyNames = ['random', 'logic', 'random-search', 'naive-nn', 'qtable', 'book-dqn'] as const;
@@ -14,51 +15,80 @@ export interface RunPolicyOptions {
   seed: number;
   /** Progress of the evaluation episodes (and of training, where a policy trains first). */
   progress?: (label: string, total: number) => Progress;
+  /** Budget of the naive NN's fit (the package defaults are the book's: 50 epochs, batch 32). */
+  naiveNn?: { epochs?: number; batchSize?: number; episodes?: number };
   /** Extra lines (training notes). */
   note?: (line: string) => void;
 }
 
-/** Trains (where needed) and evaluates one of the book's policies over `episodes` episodes. */
+/** Episodes of the book's experiment for a policy when none are given (the Q-table learns for 1000). */
+export function defaultEpisodes(name: PolicyName): number {
+  return name === 'qtable' ? 1000 : 100;
+}
+
+/**
+ * Runs one of the book's experiments for `episodes` episodes and returns its rewards. As in the
+ * book, `qtable` and `book-dqn` report the rewards of their learning episodes; the other policies
+ * are trained first where needed (`random-search`, `naive-nn`) and then played.
+ */
 export async function runPolicy(
   rl: RlAgents,
   env: GymEnv,
   name: PolicyName,
   options: RunPolicyOptions,
 ): Promise<ExperimentResult> {
-  const policy = await buildPolicy(rl, env, name, options);
   const progress = options.progress?.(`${name}: episodes`, options.episodes);
-  const result = rl.runExperiment(env, policy, {
-    episodes: options.episodes,
-    seed: options.seed,
-    onEpisode: (episode) => progress?.update(episode + 1),
-  });
-  progress?.finish();
-  return result;
-}
-
-async function buildPolicy(rl: RlAgents, env: GymEnv, name: PolicyName, options: RunPolicyOptions): Promise<Policy> {
-  switch (name) {
-    case 'random':
-      return rl.randomPolicy({ seed: options.seed });
-    case 'logic':
-      return rl.angleLogicPolicy();
-    case 'random-search': {
-      const search = requireFunction<NonNullable<RlAgents['randomSearch']>>(rl, 'randomSearch');
-      const found = search(env, { seed: options.seed });
-      options.note?.(`random search: best theta scored ${found.score} after ${found.tried} candidates`);
-      return found.policy;
+  const onEpisode = (episode: number) => progress?.update(episode + 1);
+  try {
+    switch (name) {
+      case 'qtable': {
+        const Agent = requireFunction<NonNullable<RlAgents['QTableAgent']>>(rl, 'QTableAgent');
+        const agent = new Agent(env, { ...(rl.bookQTableConfig ?? {}), seed: options.seed });
+        return agent.learn(env, { episodes: options.episodes, onEpisode });
+      }
+      case 'book-dqn': {
+        const run = requireFunction<NonNullable<RlAgents['runBookDqn']>>(rl, 'runBookDqn');
+        return run(env, { episodes: options.episodes, seed: options.seed, onEpisode });
+      }
+      case 'naive-nn': {
+        const train = requireFunction<NonNullable<RlAgents['trainNaiveNnPolicy']>>(rl, 'trainNaiveNnPolicy');
+        options.note?.('naive NN: collecting episodes of random linear policies and fitting Dense(8) -> Dense(2)');
+        const epochs = options.naiveNn?.epochs ?? 50;
+        const fitProgress = options.progress?.('naive-nn: fit', epochs);
+        const policy = await train(env, {
+          seed: options.seed,
+          ...options.naiveNn,
+          onEpoch: (epoch: number, loss: number) => fitProgress?.update(epoch + 1, `loss ${loss.toFixed(4)}`),
+        });
+        fitProgress?.finish();
+        try {
+          return rl.runExperiment(env, policy, { episodes: options.episodes, seed: options.seed, onEpisode });
+        } finally {
+          policy.dispose();
+        }
+      }
+      case 'random-search': {
+        const search = requireFunction<NonNullable<RlAgents['randomSearch']>>(rl, 'randomSearch');
+        const found = search(env, { seed: options.seed });
+        options.note?.(`random search: best theta scored ${found.score} after ${found.tried} candidates`);
+        return rl.runExperiment(env, found.policy, { episodes: options.episodes, seed: options.seed, onEpisode });
+      }
+      case 'random':
+        return rl.runExperiment(env, rl.randomPolicy({ seed: options.seed }), {
+          episodes: options.episodes,
+          seed: options.seed,
+          onEpisode,
+        });
+      case 'logic':
+        return rl.runExperiment(env, rl.angleLogicPolicy(), {
+          episodes: options.episodes,
+          seed: options.seed,
+          onEpisode,
+        });
+      default:
+        throw new CliUsageError(`unknown policy "${String(name)}"; use one of ${policyNames.join(', ')}.`);
     }
-    case 'naive-nn':
-    case 'qtable':
-    case 'book-dqn': {
-      type Trainer = (env: GymEnv, options: { seed: number }) => Promise<Policy> | Policy;
-      const exportName = {
-        'naive-nn': 'trainNaiveNnPolicy',
-        qtable: 'trainQTablePolicy',
-        'book-dqn': 'trainBookDqnPolicy',
-      }[name];
-      const train = requireFunction<Trainer>(rl, exportName);
-      return await train(env, { seed: options.seed });
-    }
+  } finally {
+    progress?.finish();
   }
 }

@@ -89,7 +89,54 @@ export interface RlAgents {
     options?: { candidates?: number; seed?: number },
   ): { policy: Policy; score: number; tried: number };
   DqnAgent?: new (env: GymEnv, config?: Record<string, unknown>) => DqnAgent;
-  saveAgent?(agent: DqnAgent, directory: string): Promise<unknown>;
+  saveDqnAgent?(agent: DqnAgent, file: string): Promise<number>;
+  trainDqnUntilSolved?(
+    env: GymEnv,
+    options: {
+      seed?: number;
+      budget?: number;
+      threshold?: number;
+      evalFreq?: number;
+      evalEpisodes?: number;
+      evalEnv?: GymEnv;
+      onProgress?: (event: LearnEvent) => boolean | undefined | Promise<boolean | undefined>;
+      keepAgent?: boolean;
+    },
+  ): Promise<{
+    solved: boolean;
+    envSteps: number;
+    wallSeconds: number;
+    evalMean: number;
+    updates: number;
+    actingStepsPerSecond: number;
+    updatesPerSecond: number;
+    history: { episodes: HistoryPoint[]; evaluations: HistoryPoint[] };
+    agent?: DqnAgent;
+  }>;
+  trainNaiveNnPolicy?(
+    env: GymEnv,
+    options?: {
+      seed?: number;
+      epochs?: number;
+      batchSize?: number;
+      episodes?: number;
+      onEpoch?: (epoch: number, loss: number) => void;
+    },
+  ): Promise<Policy & { dispose(): void; readonly samples: number }>;
+  QTableAgent?: new (
+    env: GymEnv,
+    config?: Record<string, unknown>,
+  ) => Policy & {
+    learn(
+      env: GymEnv,
+      options?: { episodes?: number; onEpisode?: (episode: number, reward: number) => void },
+    ): ExperimentResult;
+  };
+  bookQTableConfig?: Record<string, unknown>;
+  runBookDqn?(
+    env: GymEnv,
+    config?: { episodes?: number; seed?: number; onEpisode?: (episode: number, reward: number) => void },
+  ): ExperimentResult;
   [name: string]: unknown;
 }
 

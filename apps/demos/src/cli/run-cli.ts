@@ -1,4 +1,4 @@
-import { TfkitError } from '@tfkit/backend';
+import { type BackendInfo, ensureBackend, TfkitError } from '@tfkit/backend';
 import { type CommandSpec, formatHelp, type ParsedOptions, parseArguments, suggest } from './args.js';
 import { CliUsageError, exitCodes, FeatureUnavailableError, oneLine } from './errors.js';
 import { createProgress, type Output, type Progress } from './progress.js';
@@ -20,6 +20,16 @@ export interface CommandContext {
 /** A CLI command: its help and its body. */
 export interface Command extends CommandSpec {
   run(context: CommandContext): Promise<number | undefined>;
+}
+
+/**
+ * Picks the tfjs backend with `ensureBackend()` (wasm with tfkit's training kernels here) and
+ * notes the choice on stderr; commands that run tfjs models call it first.
+ */
+export async function useBackend(context: CommandContext): Promise<BackendInfo> {
+  const info = await ensureBackend({ log: false });
+  context.note(info.reason);
+  return info;
 }
 
 /** Reads a string option, throwing a usage error if it is required and absent. */

@@ -1,7 +1,7 @@
 import { loadGym, makeEnv } from '../cli/gym.js';
-import { type PolicyName, policyNames, runPolicy } from '../cli/policies.js';
+import { defaultEpisodes, type PolicyName, policyNames, runPolicy } from '../cli/policies.js';
 import { loadRl } from '../cli/rl.js';
-import type { Command } from '../cli/run-cli.js';
+import { type Command, useBackend } from '../cli/run-cli.js';
 
 /** `tfkit cartpole`. */
 export const cartpoleCommand: Command = {
@@ -16,7 +16,13 @@ export const cartpoleCommand: Command = {
       default: 'random',
       choices: policyNames,
     },
-    { name: 'episodes', type: 'integer', placeholder: 'N', description: 'episodes to play', default: 100, min: 1 },
+    {
+      name: 'episodes',
+      type: 'integer',
+      placeholder: 'N',
+      description: 'episodes (default 100; 1000 learning episodes for qtable, as in the book)',
+      min: 1,
+    },
     { name: 'env', type: 'string', placeholder: 'ID', description: 'environment id', default: 'CartPole-v0' },
     { name: 'json', type: 'boolean', description: 'print the result as one JSON line instead' },
   ],
@@ -28,12 +34,14 @@ export const cartpoleCommand: Command = {
   details:
     "Prints the book's line, e.g. `Policy:policy_random, Min reward:9.0, Max reward:63.0, Average reward:20.26`.",
   async run(context) {
+    await useBackend(context);
     const gym = await loadGym();
     const rl = await loadRl();
     const env = makeEnv(gym, String(context.options.env));
     try {
-      const result = await runPolicy(rl, env, context.options.policy as PolicyName, {
-        episodes: Number(context.options.episodes),
+      const policy = context.options.policy as PolicyName;
+      const result = await runPolicy(rl, env, policy, {
+        episodes: context.options.episodes === undefined ? defaultEpisodes(policy) : Number(context.options.episodes),
         seed: context.seed,
         progress: context.progress,
         note: context.note,

@@ -25,6 +25,10 @@ function expectOneLineError(result: { err: string }, pattern: RegExp) {
 const gymReady = await packageReady('@tfkit/gym-lite', ['make', 'registeredIds', 'spec']);
 const rlReady = gymReady && (await packageReady('@tfkit/rl-agents', ['runExperiment', 'formatExperiment', 'DqnAgent']));
 
+const ganReady =
+  (await packageReady('@tfkit/gan', ['createGan', 'trainGan', 'loadCheckpoint', 'saveNpy', 'saveGrid'])) &&
+  (await packageReady('@tfkit/datasets', ['loadEmbeddedFashionMnist']));
+
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'tfkit-cli-'));
 
 describe('bad input exits 2 with one clear message', () => {
@@ -36,6 +40,14 @@ describe('bad input exits 2 with one clear message', () => {
     [['dqn', '--seed', '1.5'], /--seed must be an integer/],
     [['gym', 'play', '--gif', 'movie.mp4'], /--gif must name a \.gif file/],
     [['demo', '--only', 'everything'], /--only names unknown section "everything"/],
+    [['gan', 'train', '--model', 'vae'], /--model "vae" is not one of dense/],
+    [['gan', 'train', '--data', '/nonexistent/fashion'], /--data "\/nonexistent\/fashion" does not exist/],
+    [
+      ['gan', 'sample', '--checkpoint', '/nonexistent/ckpt', '--out', 'x.npy'],
+      /--checkpoint "\/nonexistent\/ckpt" does not exist/,
+    ],
+    [['gan', 'sample', '--checkpoint', '.', '--out', 'x.jpg'], /--out must end in \.npy or \.png/],
+    [['gan', 'sample', '--out', 'x.png'], /missing --checkpoint/],
   ])('tfkit %j', async (argv, pattern) => {
     const result = await cli(...argv);
     expect(result.code).toBe(2);
@@ -107,7 +119,7 @@ describe.runIf(rlReady)('rl-agents commands', () => {
     );
     expect(result.code).toBe(0);
     const last = JSON.parse(result.out.trim().split('\n').at(-1)!);
-    expect(Object.keys(last).sort()).toEqual(['evalMean', 'envSteps', 'seed', 'solved', 'wallSeconds']);
+    expect(Object.keys(last).sort()).toEqual(['envSteps', 'evalMean', 'seed', 'solved', 'wallSeconds']);
     expect(last.envSteps).toBeGreaterThan(0);
     expect(last.envSteps).toBeLessThanOrEqual(600);
     expect(last.seed).toBe(2);
@@ -120,5 +132,41 @@ describe.runIf(!gymReady || !rlReady)('while a package has not landed', () => {
     const result = await cli('cartpole', '--policy', 'logic', '--episodes', '2');
     expect(result.code).toBe(3);
     expectOneLineError(result, /does not provide .* yet/);
+  });
+});
+
+describe.runIf(ganReady)('gan commands', () => {
+  it('trains a tiny dense GAN, then samples .npy and .png from its checkpoint', async () => {
+    const out = path.join(scratch, 'gan');
+    const train = await cli(
+      'gan',
+      'train',
+      '--model',
+      'dense',
+      '--epochs',
+      '1',
+      '--images',
+      '40',
+      '--batch-size',
+      '20',
+      '--out',
+      out,
+      '--no-progress',
+    );
+    expect(train.code, train.err).toBe(0);
+    expect(train.out).toMatch(/^epoch: 0000 d_loss = \d+\.\d{6} g_loss = \d+\.\d{6}/m);
+    expect(readFileSync(path.join(out, 'epoch-0001.png')).subarray(1, 4).toString('ascii')).toBe('PNG');
+    const npy = path.join(scratch, 'samples.npy');
+    const sampled = await cli('gan', 'sample', '--checkpoint', out, '--count', '3', '--out', npy);
+    expect(sampled.code, sampled.err).toBe(0);
+    const bytes = readFileSync(npy);
+    expect(bytes.subarray(1, 6).toString('ascii')).toBe('NUMPY');
+    expect(bytes.toString('latin1')).toContain("'shape': (3, 28, 28)");
+    const png = path.join(scratch, 'samples.png');
+    expect((await cli('gan', 'sample', '--checkpoint', out, '--count', '4', '--out', png)).code).toBe(0);
+    expect(readFileSync(png).subarray(1, 4).toString('ascii')).toBe('PNG');
+    const empty = await cli('gan', 'sample', '--checkpoint', scratch, '--out', png);
+    expect(empty.code).toBe(2);
+    expectOneLineError(empty, /holds no readable/);
   });
 });

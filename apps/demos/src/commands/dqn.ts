@@ -2,7 +2,7 @@ import path from 'node:path';
 import { saveDqn, trainDqn } from '../cli/dqn.js';
 import { loadGym } from '../cli/gym.js';
 import { loadRl } from '../cli/rl.js';
-import type { Command } from '../cli/run-cli.js';
+import { type Command, useBackend } from '../cli/run-cli.js';
 
 /** `tfkit dqn`. */
 export const dqnCommand: Command = {
@@ -48,6 +48,7 @@ export const dqnCommand: Command = {
   ],
   details: 'Solved means a greedy evaluation mean >= the environment reward threshold (475 on CartPole-v1, 195 on v0).',
   async run(context) {
+    await useBackend(context);
     const gym = await loadGym();
     const rl = await loadRl();
     const budget = Number(context.options.budget);
@@ -61,9 +62,8 @@ export const dqnCommand: Command = {
     });
     try {
       if (context.options.save !== undefined) {
-        const directory = path.resolve(String(context.options.save));
-        await saveDqn(rl, result.agent, directory);
-        context.note(`saved agent to ${directory}`);
+        const file = await saveDqn(rl, result.agent, path.resolve(String(context.options.save)));
+        context.note(`saved agent to ${file}`);
       }
       const summary = {
         solved: result.solved,

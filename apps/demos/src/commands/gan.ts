@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CliUsageError } from '../cli/errors.js';
 import { balancedSubset, ganModels, loadDatasets, loadGan } from '../cli/gan.js';
-import type { Command } from '../cli/run-cli.js';
+import { type Command, useBackend } from '../cli/run-cli.js';
 import { requireExisting } from './files.js';
 
 const modelNames = Object.keys(ganModels);
@@ -68,6 +68,7 @@ export const ganTrainCommand: Command = {
         ? undefined
         : requireExisting(String(context.options.data), '--data', 'directory');
     const out = path.resolve(String(context.options.out));
+    await useBackend(context);
     const gans = await loadGan();
     const datasets = await loadDatasets();
     const dataset = dataDirectory
@@ -163,6 +164,7 @@ export const ganSampleCommand: Command = {
     if (extension !== '.npy' && extension !== '.png')
       throw new CliUsageError(`--out must end in .npy or .png, got "${String(context.options.out)}".`);
     const directory = requireExisting(String(context.options.checkpoint), '--checkpoint', 'directory');
+    await useBackend(context);
     const gans = await loadGan();
     const manifestFile = path.join(directory, gans.CHECKPOINT_FILE);
     let manifest: { preset?: string; style?: string; epoch?: number };
