@@ -2,13 +2,13 @@ import * as tf from '@tensorflow/tfjs';
 import {
   asWasmBackend,
   floatOffset,
+  heapFloats,
   heapView,
   matMulByIds,
   registerSlice,
   releaseSlice,
   Scratch,
   tensorId,
-  type WasmBackend,
   WasmKernelError,
 } from './wasm-heap.js';
 
@@ -45,17 +45,6 @@ function checkShape(kernelName: string, what: string, actual: readonly number[],
   if (actual.length !== expected.length || actual.some((size, index) => size !== expected[index])) {
     throw new WasmKernelError(kernelName, `${what} has shape [${actual}] but [${expected}] was expected.`);
   }
-}
-
-/** The whole wasm heap as float32, for copies between tensors (indices are byte offsets / 4). */
-function heapFloats(backend: WasmBackend): Float32Array {
-  return new Float32Array(backend.wasm.HEAPU8.buffer);
-}
-
-function offsetOf(backend: WasmBackend, info: tf.TensorInfo): number {
-  const record = backend.dataIdMap.get(info.dataId);
-  if (!record) throw new Error('[@tfkit/backend] tensor data is not on the wasm backend');
-  return record.memoryOffset >>> 2;
 }
 
 /**
@@ -353,8 +342,8 @@ export function conv2dBackpropInput(args: {
         }
         // Interleave the phase into dx.
         const heap = heapFloats(backend);
-        const source = offsetOf(backend, phase);
-        const target = offsetOf(backend, dx);
+        const source = floatOffset(backend, phase);
+        const target = floatOffset(backend, dx);
         for (let n = 0; n < batchSize; n++) {
           for (let m = 0; m < phaseHeight; m++) {
             const row = n * inHeight + y0 + m * strideHeight;
@@ -522,8 +511,8 @@ function paddedConvolution(
     const paddedWidth = outWidth + kernelWidth - 1;
     source = scratch.zeros([batchSize, paddedHeight, paddedWidth, channels]);
     const heap = heapFloats(scratch.backend);
-    const from = offsetOf(scratch.backend, input);
-    const to = offsetOf(scratch.backend, source);
+    const from = floatOffset(scratch.backend, input);
+    const to = floatOffset(scratch.backend, source);
     const rowStart = Math.max(0, -top);
     const rowEnd = Math.min(inHeight, paddedHeight - top);
     const columnStart = Math.max(0, -left);

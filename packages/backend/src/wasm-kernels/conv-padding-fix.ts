@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { asWasmBackend, type WasmBackend } from './wasm-heap.js';
+import { asWasmBackend, heapFloats, type WasmBackend } from './wasm-heap.js';
 
 /**
  * The stock wasm forward convolutions whose `'same'` and numeric padding tfkit rewrites as explicit
@@ -59,7 +59,7 @@ function cropTopLeft(backend: WasmBackend, input: tf.TensorInfo, shape: number[]
   const [batchSize, height, width, channels] = shape as [number, number, number, number];
   const [, inHeight, inWidth] = input.shape as [number, number, number, number];
   const output = backend.makeOutput(shape, 'float32');
-  const heap = new Float32Array(backend.wasm.HEAPU8.buffer);
+  const heap = heapFloats(backend);
   const from = (backend.dataIdMap.get(input.dataId)?.memoryOffset ?? 0) >>> 2;
   const to = (backend.dataIdMap.get(output.dataId)?.memoryOffset ?? 0) >>> 2;
   const length = width * channels;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { asWasmBackend, floatOffset, heapView, Scratch, WasmKernelError } from './wasm-heap.js';
+import { asWasmBackend, floatOffset, heapFloats, heapView, Scratch, WasmKernelError } from './wasm-heap.js';
 
 type Shape4 = [number, number, number, number];
 
@@ -244,7 +244,7 @@ function backpropInputByConvolution(
     const height = inHeight + filterHeight - 1;
     const width = inWidth + filterWidth - 1;
     input = scratch.zeros([batchSize, height, width, channels]);
-    const heap = new Float32Array(backend.wasm.HEAPU8.buffer);
+    const heap = heapFloats(backend);
     const from = floatOffset(backend, dy);
     const to = floatOffset(backend, input);
     const [rowStart, rowEnd] = validRange(padTop, strideHeight, height, outHeight);
@@ -309,7 +309,7 @@ function backpropFilterByProducts(
   const xGrid = scratch.zeros(grid);
   const dyGrid = scratch.zeros(grid);
   {
-    const heap = new Float32Array(backend.wasm.HEAPU8.buffer);
+    const heap = heapFloats(backend);
     const xFrom = floatOffset(backend, x);
     const xTo = floatOffset(backend, xGrid);
     const rowLength = inWidth * channels;

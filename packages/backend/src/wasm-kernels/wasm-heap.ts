@@ -102,7 +102,7 @@ export class Scratch {
     return info;
   }
 
-  /** Hands `info` (or a relabelled view of owned data) to the caller: {@link Scratch.dispose} will not free it. */
+  /** Hands `info` (or another tensor over the same data id) to the caller: {@link Scratch.dispose} will not free it. */
   release(info: tf.TensorInfo): tf.TensorInfo {
     const index = this.owned.findIndex((owned) => owned.dataId === info.dataId);
     if (index >= 0) this.owned.splice(index, 1);
@@ -145,11 +145,6 @@ export class Scratch {
     }
     for (const info of this.owned.splice(0)) this.backend.disposeData(info.dataId);
   }
-}
-
-/** A tensor with another shape over the same data (no copy, no new reference). */
-export function relabel(info: tf.TensorInfo, shape: number[]): tf.TensorInfo {
-  return { dataId: info.dataId, shape, dtype: info.dtype };
 }
 
 /** The C++ id of a tensor's data. */
@@ -227,4 +222,9 @@ export function matMulByIds(
   const aShape = new Uint8Array(new Int32Array([1, rows, depth]).buffer);
   const bShape = new Uint8Array(new Int32Array([1, depth, columns]).buffer);
   matMul(aId, aShape, 3, bId, bShape, 3, 0, 0, outId);
+}
+
+/** The whole wasm heap as float32, for copies between tensors (index = byte offset / 4). */
+export function heapFloats(backend: WasmBackend): Float32Array {
+  return new Float32Array(backend.wasm.HEAPU8.buffer);
 }
