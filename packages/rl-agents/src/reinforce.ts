@@ -6,7 +6,7 @@ import { deriveSeed, Random } from './random.js';
 
 /** Configuration of a {@link ReinforceAgent}. */
 export interface ReinforceConfig {
-  /** Hidden layer widths (ReLU... the tfjs example uses one layer of 128, elu). @defaultValue `[128]` */
+  /** Hidden layer widths (ELU activations, like the tfjs example's single layer of 128). @defaultValue `[128]` */
   hiddenLayers?: number[];
   /** Adam step size. @defaultValue `0.05` */
   learningRate?: number;
@@ -29,10 +29,10 @@ export interface ReinforceLearnOptions {
 }
 
 /**
- * REINFORCE (Williams 1992) as in tfjs-examples' cart-pole: a network outputs the logit of the
- * probability of action 0... generalised to `n` actions with a softmax; each iteration plays a
- * few episodes sampling actions, computes discounted returns, normalises them across the
- * iteration (mean 0, std 1) and takes one Adam step along `mean(G_t * grad log pi(a_t | s_t))`.
+ * REINFORCE (Williams 1992) as in tfjs-examples' cart-pole (which has one logit for two actions;
+ * here a softmax over `n` actions): each iteration plays a few episodes sampling actions,
+ * computes discounted returns, normalises them across the iteration (mean 0, std 1) and takes
+ * one Adam step along `mean(G_t * grad log pi(a_t | s_t))`.
  *
  * @remarks Owns a tfjs model: call {@link ReinforceAgent.dispose}. Uses the active backend.
  * @example

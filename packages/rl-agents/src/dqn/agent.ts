@@ -13,7 +13,10 @@ export interface DqnConfig {
    * @defaultValue `'native'`
    */
   engine?: 'native' | 'tfjs';
-  /** Hidden layer widths (ReLU). @defaultValue `[64, 64]` */
+  /**
+   * Hidden layer widths (ReLU). One layer of 128 solves CartPole-v1 as reliably as rl-zoo's
+   * [256, 256] at a fraction of the arithmetic. @defaultValue `[128]`
+   */
   hiddenLayers?: number[];
   /** Adam step size. @defaultValue `2.3e-3` */
   learningRate?: number;
@@ -21,13 +24,13 @@ export interface DqnConfig {
   bufferSize?: number;
   /** Minibatch size. @defaultValue `64` */
   batchSize?: number;
-  /** Environment steps before learning starts. @defaultValue `1000` */
+  /** Environment steps before learning starts. @defaultValue `500` */
   learningStarts?: number;
   /** Discount factor. @defaultValue `0.99` */
   gamma?: number;
-  /** Train every this many environment steps. @defaultValue `128` */
+  /** Train every this many environment steps. @defaultValue `256` */
   trainFreq?: number;
-  /** Gradient steps per training round. @defaultValue `64` */
+  /** Gradient steps per training round. @defaultValue `128` */
   gradientSteps?: number;
   /** Update the target network every this many environment steps. @defaultValue `10` */
   targetUpdateInterval?: number;
@@ -43,9 +46,13 @@ export interface DqnConfig {
   explorationInitialEps?: number;
   /** Epsilon at the end of the schedule. @defaultValue `0.04` */
   explorationFinalEps?: number;
-  /** Length of the epsilon schedule as a fraction of the first `learn` call's `totalTimesteps`. @defaultValue `0.16` */
+  /**
+   * Length of the epsilon schedule as a fraction of the first `learn` call's `totalTimesteps`
+   * (SB3's `exploration_fraction`); used when given without `explorationSteps`.
+   * @defaultValue `0.16`
+   */
   explorationFraction?: number;
-  /** Length of the epsilon schedule in steps (wins over `explorationFraction`). @defaultValue unset */
+  /** Length of the epsilon schedule in environment steps. @defaultValue `5000` */
   explorationSteps?: number;
   /** Seed of weights, exploration, sampling and the first env reset. @defaultValue `0` */
   seed?: number;
@@ -61,14 +68,14 @@ export type ResolvedDqnConfig = Required<Omit<DqnConfig, 'model' | 'explorationS
 /** Defaults of {@link DqnConfig}. */
 export const dqnDefaults: ResolvedDqnConfig = {
   engine: 'native',
-  hiddenLayers: [64, 64],
+  hiddenLayers: [128],
   learningRate: 2.3e-3,
   bufferSize: 100_000,
   batchSize: 64,
-  learningStarts: 1000,
+  learningStarts: 500,
   gamma: 0.99,
-  trainFreq: 128,
-  gradientSteps: 64,
+  trainFreq: 256,
+  gradientSteps: 128,
   targetUpdateInterval: 10,
   tau: 1,
   doubleDqn: true,
@@ -77,7 +84,7 @@ export const dqnDefaults: ResolvedDqnConfig = {
   explorationInitialEps: 1,
   explorationFinalEps: 0.04,
   explorationFraction: 0.16,
-  explorationSteps: undefined,
+  explorationSteps: 5000,
   seed: 0,
 };
 
@@ -166,6 +173,8 @@ function now(): number {
  */
 export function resolveDqnConfig(config: DqnConfig = {}): ResolvedDqnConfig {
   const resolved: ResolvedDqnConfig = { ...dqnDefaults, ...stripUndefined(config) } as ResolvedDqnConfig;
+  if (config.explorationFraction !== undefined && config.explorationSteps === undefined)
+    resolved.explorationSteps = undefined;
   delete (resolved as { model?: unknown }).model;
   const positiveInteger = (name: keyof ResolvedDqnConfig): void => {
     const value = resolved[name];

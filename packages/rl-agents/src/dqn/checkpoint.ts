@@ -201,7 +201,7 @@ export async function loadDqnAgent(path: string, options: LoadOptions = {}): Pro
   };
   const config: DqnConfig = { ...header.config, ...(options.config ?? {}) };
   if (options.model) config.model = options.model;
-  if (header.config.explorationSteps === undefined) delete config.explorationSteps;
+  // The schedule length is fixed by the first learn call and kept in the counters.
   const agent = new DqnAgent({ inputSize: header.inputSize, numActions: header.numActions }, config);
   const state: QNetworkState = {
     engine: header.network.engine,
