@@ -6,10 +6,14 @@
 export type WarningHandler = (message: string) => void;
 
 const shown = new Set<string>();
+const deprecationPrefix = '[@tfkit/gym-lite] DEPRECATION:';
 
-/** The default handler: `console.warn`, each distinct message once per process like Python's warnings filter. */
+/**
+ * The default handler: `console.warn`, each distinct message once per process, and deprecation
+ * notices not at all — like Python's default warnings filter.
+ */
 export const defaultWarningHandler: WarningHandler = (message) => {
-  if (shown.has(message)) return;
+  if (shown.has(message) || message.startsWith(deprecationPrefix)) return;
   shown.add(message);
   console.warn(message);
 };
@@ -38,4 +42,9 @@ export function setWarningHandler(next: WarningHandler | undefined): WarningHand
 /** @internal Emits a warning through the current handler. */
 export function warn(message: string): void {
   handler(`[@tfkit/gym-lite] WARN: ${message}`);
+}
+
+/** @internal Emits a deprecation notice (hidden by the default handler, like Python's `DeprecationWarning`). */
+export function deprecation(message: string): void {
+  handler(`${deprecationPrefix} ${message}`);
 }

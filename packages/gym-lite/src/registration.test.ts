@@ -202,7 +202,9 @@ describe('make', () => {
     expect(make('CartPole').spec?.id).toBe('CartPole-v1');
     expect(warnings.at(-1)).toContain("Using the latest versioned environment 'CartPole-v1'");
     make('CartPole-v0');
-    expect(warnings.at(-1)).toContain('The environment CartPole-v0 is out of date');
+    expect(warnings.at(-1)).toBe(
+      "[@tfkit/gym-lite] DEPRECATION: The environment CartPole-v0 is out of date. You should consider upgrading to version 'v1'.",
+    );
   });
 
   it('names close matches for unknown ids and versions', () => {

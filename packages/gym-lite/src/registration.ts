@@ -1,7 +1,7 @@
 import { Env } from './core.js';
 import { CartPoleEnv, type CartPoleOptions } from './envs/cart-pole.js';
 import { InvalidOptionError, RegistrationError, UnknownEnvError } from './errors.js';
-import { warn } from './logger.js';
+import { deprecation, warn } from './logger.js';
 import { CartPoleVectorEnv, type CartPoleVectorOptions } from './vector/cart-pole-vector.js';
 import type { AutoresetMode, VectorEnv } from './vector/vector-env.js';
 import { Autoreset } from './wrappers/autoreset.js';
@@ -410,7 +410,7 @@ function findSpec(id: string): EnvSpec {
   let spec = registryMap.get(id);
   const latest = latestVersion(namespace, name);
   if (version !== undefined && latest !== undefined && latest > version && spec !== undefined) {
-    warn(`The environment ${id} is out of date. You should consider upgrading to version 'v${latest}'.`);
+    deprecation(`The environment ${id} is out of date. You should consider upgrading to version 'v${latest}'.`);
   }
   if (version === undefined && latest !== undefined) {
     const latestId = envIdOf(namespace, name, latest);
