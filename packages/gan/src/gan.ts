@@ -1,0 +1,427 @@
+import * as tf from '@tensorflow/tfjs';
+import { GanError } from './errors.js';
+import { FusedOptimizer, type FusedOptimizerState, type OptimizerSpec } from './fused-optimizer.js';
+import { countParameters, LayerFactory, type Network, trainableVariables } from './networks.js';
+import { type GanPreset, type GanStyle, presets } from './presets.js';
+import { mixSeed, mulberry32, uniformNoise } from './random.js';
+
+/** Options of {@link createGan}. */
+export interface CreateGanOptions {
+  /** Which model. @defaultValue `'dense-tuned'` */
+  preset?: GanPreset;
+  /** How to train it (see {@link GanStyle}). @defaultValue `'split'` */
+  style?: GanStyle;
+  /** Seed of the weight initialisers. @defaultValue `0` */
+  seed?: number;
+  /** Override the preset's generator optimizer. */
+  generatorOptimizer?: OptimizerSpec;
+  /** Override the preset's discriminator optimizer. */
+  discriminatorOptimizer?: OptimizerSpec;
+}
+
+/** What one training iteration measured. */
+export interface StepMetrics {
+  /** Discriminator loss. */
+  dLoss: number;
+  /** Generator loss. */
+  gLoss: number;
+  /** Mean D(x) over the real batch. */
+  dReal: number;
+  /** Mean D(G(z)) over the fake batch of the discriminator step. */
+  dFake: number;
+}
+
+/** Options of {@link Gan.sample}. */
+export interface SampleOptions {
+  /** Seed of the noise. @defaultValue `0` */
+  seed?: number;
+  /** Class of each image (conditional GAN only): one label for all, or one per image. @defaultValue `i % classes` */
+  labels?: number | readonly number[];
+}
+
+/** Full state of a GAN for checkpoints: weights of both networks and optimizer slots. */
+export interface GanState {
+  /** Values of every weight (trainable or not) of the generator then the discriminator. */
+  weights: Float32Array[];
+  /** Generator optimizer state. */
+  generatorOptimizer: FusedOptimizerState;
+  /** Discriminator optimizer state. */
+  discriminatorOptimizer: FusedOptimizerState;
+}
+
+/** Clips to [-1, 1], maps to 0..255 and rounds. */
+export function toUint8(values: Float32Array | number[]): Uint8Array {
+  const out = new Uint8Array(values.length);
+  for (let index = 0; index < values.length; index++) {
+    const value = Math.round((values[index]! + 1) * 127.5);
+    out[index] = value < 0 ? 0 : Math.min(value, 255);
+  }
+  return out;
+}
+
+function softplus(x: tf.Tensor): tf.Tensor {
+  return tf.softplus(x);
+}
+
+/**
+ * A generator/discriminator pair with its optimizers. Build one with {@link createGan}, train it
+ * with `trainGan` (or {@link Gan.trainStep}), draw images with {@link Gan.sample}.
+ *
+ * @remarks The GAN owns its models and variables: call {@link Gan.dispose} when done.
+ */
+export class Gan {
+  /** Which preset it is. */
+  readonly preset: GanPreset;
+  /** How it is trained. */
+  readonly style: GanStyle;
+  /** Size of the noise vector z. */
+  readonly nZ: number;
+  /** Label classes (conditional), else 0. */
+  readonly classes: number;
+  /** Seed of the initialisers. */
+  readonly seed: number;
+  /** The generator network; `generator.model` is a `tf.LayersModel`. */
+  readonly generator: Network;
+  /** The discriminator network; its model ends in a sigmoid. */
+  readonly discriminator: Network;
+  private readonly generatorVariables: tf.Variable[];
+  private readonly discriminatorVariables: tf.Variable[];
+  private readonly generatorOptimizer: FusedOptimizer;
+  private readonly discriminatorOptimizer: FusedOptimizer;
+  private disposed = false;
+
+  /** @internal use {@link createGan} */
+  constructor(options: Required<Pick<CreateGanOptions, 'preset' | 'style' | 'seed'>> & CreateGanOptions) {
+    const definition = presets[options.preset];
+    this.preset = options.preset;
+    this.style = options.style;
+    this.seed = options.seed;
+    this.nZ = definition.nZ;
+    this.classes = definition.classes;
+    this.generator = definition.generator(new LayerFactory(mixSeed(options.seed, 1), 'g'));
+    this.discriminator = definition.discriminator(new LayerFactory(mixSeed(options.seed, 2), 'd'));
+    this.generatorVariables = trainableVariables(this.generator.model);
+    this.discriminatorVariables = trainableVariables(this.discriminator.model);
+    const optimizers = definition.optimizers[options.style];
+    this.generatorOptimizer = new FusedOptimizer(
+      options.generatorOptimizer ?? optimizers.generator,
+      this.generatorVariables,
+    );
+    this.discriminatorOptimizer = new FusedOptimizer(
+      options.discriminatorOptimizer ?? optimizers.discriminator,
+      this.discriminatorVariables,
+    );
+  }
+
+  /** Parameter counts (trainable and not) of both networks. */
+  parameterCounts(): { generator: number; discriminator: number } {
+    return {
+      generator: countParameters(this.generator.model),
+      discriminator: countParameters(this.discriminator.model),
+    };
+  }
+
+  /**
+   * Keras-style summaries of both networks, each ending with its `Total params` line.
+   *
+   * @param print - where each line goes; defaults to collecting them only
+   * @returns the summary text
+   * @example
+   * ```ts
+   * console.log(createGan({ preset: 'dense' }).summary());
+   * // ... Total params: 1526288 ... Total params: 201217
+   * ```
+   */
+  summary(print?: (line: string) => void): string {
+    this.assertAlive();
+    const lines: string[] = [];
+    const collect = (line: string) => {
+      lines.push(line);
+    };
+    lines.push(`GAN preset '${this.preset}', style '${this.style}', n_z = ${this.nZ}`);
+    this.generator.model.summary(100, undefined, collect);
+    this.discriminator.model.summary(100, undefined, collect);
+    const counts = this.parameterCounts();
+    lines.push(
+      `Generator params: ${counts.generator.toLocaleString('en-US')}; discriminator params: ${counts.discriminator.toLocaleString('en-US')}`,
+    );
+    const text = lines.join('\n');
+    if (print) for (const line of lines) print(line);
+    return text;
+  }
+
+  /**
+   * Runs the generator.
+   *
+   * @param z - noise, shape `[n, nZ]`
+   * @param labels - one-hot labels `[n, classes]` for a conditional GAN
+   * @param training - batch-norm mode
+   * @returns images in [-1, 1], shape `[n, 784]`
+   * @remarks Caller owns the returned tensor.
+   */
+  generate(z: tf.Tensor2D, labels?: tf.Tensor2D, training = false): tf.Tensor2D {
+    this.assertAlive();
+    this.checkLabels(labels, z.shape[0]);
+    return tf.tidy(() => this.generator.forward(z, labels, { training, nextSeed: () => 0 }) as tf.Tensor2D);
+  }
+
+  /**
+   * Runs the discriminator.
+   *
+   * @param images - `[n, 784]` in [-1, 1]
+   * @param labels - one-hot labels for a conditional GAN
+   * @returns D(x) probabilities, shape `[n, 1]`
+   * @remarks Caller owns the returned tensor.
+   */
+  discriminate(images: tf.Tensor2D, labels?: tf.Tensor2D): tf.Tensor2D {
+    this.assertAlive();
+    this.checkLabels(labels, images.shape[0]);
+    return tf.tidy(() =>
+      tf.sigmoid(this.discriminator.forward(images, labels, { training: false, nextSeed: () => 0 })),
+    ) as tf.Tensor2D;
+  }
+
+  /**
+   * Draws `n` images.
+   *
+   * @param n - how many
+   * @param options - noise seed and, for a conditional GAN, the classes
+   * @returns `n * 784` bytes (0..255), image after image, row-major 28x28
+   * @throws {@link GanError} `option` for a bad count or labels
+   * @example
+   * ```ts
+   * const sneakers = gan.sample(10, { seed: 1, labels: 7 }); // conditional preset
+   * ```
+   */
+  sample(n: number, options: SampleOptions = {}): Uint8Array {
+    this.assertAlive();
+    if (!Number.isInteger(n) || n < 1) throw new GanError('option', `sample(n) needs a positive integer, got ${n}.`);
+    const noise = uniformNoise(n * this.nZ, mixSeed(options.seed ?? 0, 0x5a));
+    const labels = this.classes > 0 ? this.labelArray(n, options.labels) : undefined;
+    if (labels === undefined && options.labels !== undefined) {
+      throw new GanError(
+        'option',
+        `labels need a conditional GAN; preset '${this.preset}' has none. Use preset 'conditional'.`,
+      );
+    }
+    const images = tf.tidy(() => {
+      const z = tf.tensor2d(noise, [n, this.nZ]);
+      const oneHot = labels ? tf.oneHot(tf.tensor1d(labels, 'int32'), this.classes).toFloat() : undefined;
+      return this.generator.forward(z, oneHot, { training: false, nextSeed: () => 0 });
+    });
+    const values = images.dataSync() as Float32Array;
+    images.dispose();
+    return toUint8(values);
+  }
+
+  /** Labels for {@link Gan.sample}: validated, expanded to one per image. */
+  labelArray(n: number, labels: SampleOptions['labels']): Int32Array {
+    const out = new Int32Array(n);
+    for (let index = 0; index < n; index++) {
+      const label = labels === undefined ? index % this.classes : typeof labels === 'number' ? labels : labels[index];
+      if (label === undefined || !Number.isInteger(label) || label < 0 || label >= this.classes) {
+        throw new GanError(
+          'option',
+          `label ${String(label)} for image ${index} is not a class 0..${this.classes - 1}; pass one label or one per image.`,
+        );
+      }
+      out[index] = label;
+    }
+    return out;
+  }
+
+  /**
+   * One training iteration: a discriminator step on `real` plus as many generated images, then a
+   * generator step on a fresh batch of noise of the same size. Every random draw (noise, fake
+   * labels, dropout masks) comes from `seed`, so the same state and seed give the same result.
+   *
+   * @param real - real images `[b, 784]` in [-1, 1]; not disposed
+   * @param realLabels - one-hot labels `[b, classes]` (conditional GAN only); not disposed
+   * @param seed - seed of this step's random draws
+   * @returns the losses and mean discriminator outputs
+   * @throws {@link GanError} `option` for bad shapes or missing labels
+   */
+  trainStep(real: tf.Tensor2D, realLabels: tf.Tensor2D | undefined, seed: number): StepMetrics {
+    this.assertAlive();
+    if (real.rank !== 2 || real.shape[1] !== 784) {
+      throw new GanError('data', `real images must have shape [batch, 784], got [${real.shape.join(', ')}].`);
+    }
+    this.checkLabels(realLabels, real.shape[0]);
+    const batch = real.shape[0];
+    const random = mulberry32(seed);
+    const nextSeed = () => Math.floor(random.next() * 4294967296);
+    const context = { training: true, nextSeed };
+    const fakeLabels = (): tf.Tensor2D | undefined => {
+      if (this.classes === 0) return undefined;
+      const labels = new Int32Array(batch);
+      for (let index = 0; index < batch; index++) labels[index] = Math.floor(random.next() * this.classes);
+      return tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), this.classes).toFloat() as tf.Tensor2D);
+    };
+    const noise = () => tf.tensor2d(uniformNoise(batch * this.nZ, nextSeed()), [batch, this.nZ]);
+
+    // Discriminator step. The fakes are made outside the gradient tape.
+    const zD = noise();
+    const labelsD = fakeLabels();
+    const fake = tf.tidy(() => this.generator.forward(zD, labelsD, context));
+    let dReal: tf.Scalar | undefined;
+    let dFake: tf.Scalar | undefined;
+    const dStep = tf.variableGrads(() => {
+      let loss: tf.Scalar;
+      if (this.style === 'split') {
+        const realLogits = this.discriminator.forward(real, realLabels, context);
+        const fakeLogits = this.discriminator.forward(fake, labelsD, context);
+        dReal = tf.keep(tf.mean(tf.sigmoid(realLogits)) as tf.Scalar);
+        dFake = tf.keep(tf.mean(tf.sigmoid(fakeLogits)) as tf.Scalar);
+        loss = tf.add(tf.mean(softplus(tf.neg(realLogits))), tf.mean(softplus(fakeLogits))) as tf.Scalar;
+      } else {
+        const images = tf.concat([real, fake as tf.Tensor2D], 0);
+        const labels = realLabels && labelsD ? tf.concat([realLabels, labelsD], 0) : undefined;
+        const logits = this.discriminator.forward(images, labels, context);
+        const targets = tf.concat([tf.fill([batch, 1], 0.9), tf.fill([batch, 1], 0.1)], 0);
+        const probabilities = tf.sigmoid(logits);
+        dReal = tf.keep(tf.mean(probabilities.slice([0, 0], [batch, 1])) as tf.Scalar);
+        dFake = tf.keep(tf.mean(probabilities.slice([batch, 0], [batch, 1])) as tf.Scalar);
+        loss = tf.mean(
+          tf.add(tf.mul(targets, softplus(tf.neg(logits))), tf.mul(tf.sub(1, targets), softplus(logits))),
+        ) as tf.Scalar;
+      }
+      return loss;
+    }, this.discriminatorVariables);
+    tf.dispose([zD, fake]);
+    this.discriminatorOptimizer.apply(this.discriminatorVariables.map((variable) => dStep.grads[variable.name]!));
+    tf.dispose(dStep.grads);
+
+    // Generator step on fresh noise, through the (not updated) discriminator.
+    const zG = noise();
+    const labelsG = fakeLabels();
+    const gStep = tf.variableGrads(() => {
+      const images = this.generator.forward(zG, labelsG, context);
+      const logits = this.discriminator.forward(images, labelsG, context);
+      return tf.mean(softplus(tf.neg(logits))) as tf.Scalar;
+    }, this.generatorVariables);
+    this.generatorOptimizer.apply(this.generatorVariables.map((variable) => gStep.grads[variable.name]!));
+    tf.dispose(gStep.grads);
+    tf.dispose([zG, labelsD, labelsG]);
+
+    const metrics: StepMetrics = {
+      dLoss: dStep.value.dataSync()[0]!,
+      gLoss: gStep.value.dataSync()[0]!,
+      dReal: dReal!.dataSync()[0]!,
+      dFake: dFake!.dataSync()[0]!,
+    };
+    tf.dispose([dStep.value, gStep.value, dReal!, dFake!]);
+    return metrics;
+  }
+
+  /** A copy of every weight and optimizer slot, for checkpoints. */
+  getState(): GanState {
+    this.assertAlive();
+    const weights = [...this.generator.model.weights, ...this.discriminator.model.weights].map((weight) =>
+      (weight.read().dataSync() as Float32Array).slice(),
+    );
+    return {
+      weights,
+      generatorOptimizer: this.generatorOptimizer.getState(),
+      discriminatorOptimizer: this.discriminatorOptimizer.getState(),
+    };
+  }
+
+  /**
+   * Restores a state from {@link Gan.getState}.
+   * @throws {@link GanError} `checkpoint` when it belongs to another model
+   */
+  setState(state: GanState): void {
+    this.assertAlive();
+    const all = [...this.generator.model.weights, ...this.discriminator.model.weights];
+    if (state.weights.length !== all.length) {
+      throw new GanError(
+        'checkpoint',
+        `the state has ${state.weights.length} weights, this GAN ${all.length}; it belongs to another preset.`,
+      );
+    }
+    all.forEach((weight, index) => {
+      const values = state.weights[index]!;
+      const size = weight.shape.reduce((a, b) => (a ?? 1) * (b ?? 1), 1)!;
+      if (values.length !== size) {
+        throw new GanError(
+          'checkpoint',
+          `weight ${weight.name} has ${values.length} values in the state, expected ${size}.`,
+        );
+      }
+    });
+    tf.tidy(() => {
+      all.forEach((weight, index) => {
+        weight.write(tf.tensor(state.weights[index]!.slice(), weight.shape as number[], 'float32'));
+      });
+    });
+    this.generatorOptimizer.setState(state.generatorOptimizer);
+    this.discriminatorOptimizer.setState(state.discriminatorOptimizer);
+  }
+
+  /** Sizes of the arrays in {@link GanState}: weights, then generator slots, then discriminator slots. */
+  stateLayout(): { weights: number[]; generatorSlots: number[]; discriminatorSlots: number[] } {
+    return {
+      weights: [...this.generator.model.weights, ...this.discriminator.model.weights].map(
+        (weight) => weight.shape.reduce((a, b) => (a ?? 1) * (b ?? 1), 1)!,
+      ),
+      generatorSlots: this.generatorOptimizer.slotSizes(),
+      discriminatorSlots: this.discriminatorOptimizer.slotSizes(),
+    };
+  }
+
+  /** Frees both models' variables. Safe to call twice. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.generator.model.dispose();
+    this.discriminator.model.dispose();
+  }
+
+  /** True after {@link Gan.dispose}. */
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  private assertAlive(): void {
+    if (this.disposed) throw new GanError('option', 'this GAN was disposed; create a new one with createGan().');
+  }
+
+  private checkLabels(labels: tf.Tensor | undefined, batch: number): void {
+    if (this.classes === 0) {
+      if (labels) throw new GanError('option', `preset '${this.preset}' takes no labels; use preset 'conditional'.`);
+      return;
+    }
+    if (labels?.rank !== 2 || labels.shape[0] !== batch || labels.shape[1] !== this.classes) {
+      throw new GanError(
+        'data',
+        `the conditional GAN needs one-hot labels of shape [${batch}, ${this.classes}]; pass the dataset's labels.`,
+      );
+    }
+  }
+}
+
+/**
+ * Builds a GAN.
+ *
+ * @param options - preset, training style, seed and optional optimizer overrides
+ * @returns a new {@link Gan}; dispose it when done
+ * @throws {@link GanError} `option` for an unknown preset or style
+ * @example
+ * ```ts
+ * const gan = createGan({ preset: 'dense', style: 'split', seed: 1 });
+ * gan.parameterCounts(); // { generator: 1526288, discriminator: 201217 }
+ * ```
+ */
+export function createGan(options: CreateGanOptions = {}): Gan {
+  const preset = options.preset ?? 'dense-tuned';
+  if (!(preset in presets)) {
+    throw new GanError('option', `unknown preset '${String(preset)}'; use one of ${Object.keys(presets).join(', ')}.`);
+  }
+  const style = options.style ?? presets[preset].defaultStyle;
+  if (style !== 'split' && style !== 'stacked') {
+    throw new GanError('option', `unknown style '${String(style)}'; use 'split' or 'stacked'.`);
+  }
+  const seed = options.seed ?? 0;
+  if (!Number.isInteger(seed)) throw new GanError('option', `seed must be an integer, got ${seed}.`);
+  return new Gan({ ...options, preset, style, seed });
+}

@@ -1,0 +1,123 @@
+import * as tf from '@tensorflow/tfjs';
+import { ensureBackend } from '@tfkit/backend';
+import { expectNoTensorLeak } from '@tfkit/backend/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createGan, GanError, type GanPreset } from './index.js';
+
+beforeAll(async () => {
+  await ensureBackend({ log: false });
+});
+
+describe('createGan', () => {
+  it("builds the book's dense GAN with the book's parameter counts", async () => {
+    await expectNoTensorLeak(() => {
+      const gan = createGan({ preset: 'dense' });
+      expect(gan.parameterCounts()).toEqual({ generator: 1_526_288, discriminator: 201_217 });
+      expect(gan.nZ).toBe(256);
+      const summary = gan.summary();
+      expect(summary).toContain('Total params: 1526288');
+      expect(summary).toContain('Total params: 201217');
+      expect(summary).toContain('Generator params: 1,526,288; discriminator params: 201,217');
+      gan.dispose();
+    });
+  });
+
+  it("builds the book's DCGAN with the book's parameter counts", async () => {
+    await expectNoTensorLeak(() => {
+      const gan = createGan({ preset: 'dcgan' });
+      expect(gan.parameterCounts()).toEqual({ generator: 21_162_496, discriminator: 14_209 });
+      const lines: string[] = [];
+      gan.summary((line) => lines.push(line));
+      expect(lines.some((line) => line.includes('UpSampling2D'))).toBe(true);
+      expect(lines.some((line) => line.includes('MaxPooling2D'))).toBe(true);
+      gan.dispose();
+    });
+  });
+
+  it('builds the tuned DCGAN with transposed convolutions, batch norm and a final convolution', () => {
+    const gan = createGan({ preset: 'dcgan-tuned' });
+    const classes = gan.generator.model.layers.map((layer) => layer.getClassName());
+    expect(classes).toContain('Conv2DTranspose');
+    expect(classes).toContain('BatchNormalization');
+    expect(classes.filter((name) => name !== 'Flatten').at(-1)).toBe('Conv2D');
+    gan.dispose();
+  });
+
+  it.each<GanPreset>(['dense', 'dense-tuned', 'dcgan-tuned', 'conditional'])(
+    'generates images in [-1, 1] of shape [n, 784] for %s, without leaking',
+    async (preset) => {
+      await expectNoTensorLeak(() => {
+        const gan = createGan({ preset, seed: 3 });
+        const z = tf.randomUniform([4, gan.nZ], -1, 1, 'float32', 1) as tf.Tensor2D;
+        const labels = gan.classes
+          ? tf.tidy(() => tf.oneHot(tf.tensor1d([0, 1, 2, 3], 'int32'), 10).toFloat() as tf.Tensor2D)
+          : undefined;
+        const images = gan.generate(z, labels);
+        expect(images.shape).toEqual([4, 784]);
+        const values = images.dataSync();
+        expect(Math.max(...values)).toBeLessThanOrEqual(1);
+        expect(Math.min(...values)).toBeGreaterThanOrEqual(-1);
+        const probabilities = gan.discriminate(images, labels);
+        expect(probabilities.shape).toEqual([4, 1]);
+        tf.dispose([z, labels, images, probabilities]);
+        gan.dispose();
+      });
+    },
+  );
+
+  it('initialises weights from the seed', () => {
+    const first = createGan({ preset: 'dense-tuned', seed: 5 });
+    const second = createGan({ preset: 'dense-tuned', seed: 5 });
+    const third = createGan({ preset: 'dense-tuned', seed: 6 });
+    const weights = (gan: typeof first) => gan.getState().weights[0]!;
+    expect(weights(second)).toEqual(weights(first));
+    expect(weights(third)).not.toEqual(weights(first));
+    for (const gan of [first, second, third]) gan.dispose();
+  });
+
+  it('rejects unknown presets and styles with typed errors', () => {
+    expect(() => createGan({ preset: 'vae' as GanPreset })).toThrow(/unknown preset 'vae'/);
+    try {
+      createGan({ style: 'joint' as 'split' });
+      expect.unreachable();
+    } catch (error) {
+      expect(GanError.isInstance(error)).toBe(true);
+      expect((error as GanError).name).toBe('Tfkit_GanOptionError');
+      expect((error as Error).message).toMatch(/^\[@tfkit\/gan\] unknown style 'joint'; use 'split' or 'stacked'\.$/);
+    }
+  });
+
+  it('refuses to work after dispose', () => {
+    const gan = createGan({ preset: 'dense' });
+    gan.dispose();
+    gan.dispose();
+    expect(gan.isDisposed).toBe(true);
+    expect(() => gan.sample(1)).toThrow(/disposed/);
+  });
+});
+
+describe('Gan.sample', () => {
+  it('returns n * 784 bytes that depend only on the seed', async () => {
+    await expectNoTensorLeak(() => {
+      const gan = createGan({ preset: 'dense', seed: 1 });
+      const first = gan.sample(3, { seed: 9 });
+      expect(first).toBeInstanceOf(Uint8Array);
+      expect(first.length).toBe(3 * 784);
+      expect(gan.sample(3, { seed: 9 })).toEqual(first);
+      expect(gan.sample(3, { seed: 10 })).not.toEqual(first);
+      expect(() => gan.sample(0)).toThrow(GanError);
+      expect(() => gan.sample(2, { labels: 1 })).toThrow(/conditional/);
+      gan.dispose();
+    });
+  });
+
+  it('draws the requested classes from the conditional GAN', () => {
+    const gan = createGan({ preset: 'conditional', seed: 1 });
+    const shoes = gan.sample(2, { seed: 1, labels: 7 });
+    const mixed = gan.sample(2, { seed: 1, labels: [7, 3] });
+    expect(mixed.subarray(0, 784)).toEqual(shoes.subarray(0, 784));
+    expect(mixed.subarray(784)).not.toEqual(shoes.subarray(784));
+    expect(() => gan.sample(2, { labels: [1, 10] })).toThrow(/label 10 for image 1/);
+    gan.dispose();
+  });
+});

@@ -1,0 +1,217 @@
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { type EpochLog, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { checkData, type GanData, makeBatch } from './data.js';
+import { GanError } from './errors.js';
+import { writeFileAtomic } from './files.js';
+import type { Gan, StepMetrics } from './gan.js';
+import { encodeGrid } from './images.js';
+import { mixSeed, permutation } from './random.js';
+
+/** Progress after each batch. */
+export interface BatchProgress {
+  /** Epoch index, from 0. */
+  epoch: number;
+  /** Batch index within the epoch, from 0. */
+  batch: number;
+  /** Batches per epoch. */
+  batches: number;
+  /** What the step measured. */
+  metrics: StepMetrics;
+}
+
+/** What {@link TrainGanCallbacks.onEpochEnd} receives. */
+export interface EpochEnd extends EpochLog {
+  /** The book-style log line. */
+  line: string;
+  /** Seconds the epoch took. */
+  seconds: number;
+  /** PNG of the fixed-noise grid, when one was made this epoch. */
+  grid?: Buffer;
+  /** Where the grid was written, when `sampleDir` (or `checkpointDir`) is set. */
+  gridFile?: string;
+}
+
+/** Callbacks of {@link trainGan}; they may be async. */
+export interface TrainGanCallbacks {
+  /** After every batch. */
+  onBatchEnd?: (progress: BatchProgress) => void | Promise<void>;
+  /** After every epoch (after the checkpoint is written). */
+  onEpochEnd?: (epoch: EpochEnd) => void | Promise<void>;
+}
+
+/** Options of {@link trainGan}. */
+export interface TrainGanOptions {
+  /** Total epochs (including those a resumed checkpoint already did). */
+  epochs: number;
+  /** Real images per discriminator step (and fakes per step). @defaultValue `100` */
+  batchSize?: number;
+  /** Seed of shuffling, noise and dropout. @defaultValue `0` */
+  seed?: number;
+  /** Progress callbacks. */
+  callbacks?: TrainGanCallbacks;
+  /** Make a grid of the fixed `zTest` images every N epochs (and after the last); 0 for never. @defaultValue `0` */
+  sampleEvery?: number;
+  /** Where grids go as `epoch-0001.png`. @defaultValue `checkpointDir` when set; else grids only reach the callback */
+  sampleDir?: string;
+  /** Images in the `zTest` grid. @defaultValue `100` */
+  sampleCount?: number;
+  /** Directory for checkpoints, written after every epoch. */
+  checkpointDir?: string;
+  /** Continue from the checkpoint in `checkpointDir`, if there is one. @defaultValue `false` */
+  resume?: boolean;
+  /** Where the book-style lines go: `true` for `console.log`, `false` for nowhere, or a function. @defaultValue `true` */
+  log?: boolean | ((line: string) => void);
+  /** Stops after the current batch when aborted (after writing a checkpoint of the last full epoch). */
+  signal?: AbortSignal;
+  /** Batches per epoch at most (for quick runs). @defaultValue all full batches */
+  maxBatchesPerEpoch?: number;
+}
+
+/** What {@link trainGan} returns. */
+export interface TrainGanResult {
+  /** One entry per epoch, including the epochs of a resumed checkpoint. */
+  history: EpochLog[];
+  /** Epoch the run started at (0, or the checkpoint's epoch count). */
+  startEpoch: number;
+  /** Grid files written. */
+  gridFiles: string[];
+}
+
+/** Formats the book's log line plus D(x) and D(G(z)). */
+export function formatEpochLine(log: EpochLog): string {
+  return `epoch: ${String(log.epoch).padStart(4, '0')} d_loss = ${log.dLoss.toFixed(6)} g_loss = ${log.gLoss.toFixed(6)} D(x) = ${log.dReal.toFixed(4)} D(G(z)) = ${log.dFake.toFixed(4)}`;
+}
+
+/** The fixed-noise grid images of a run: the same `zTest` every epoch. */
+export function zTestImages(gan: Gan, seed: number, count = 100): Uint8Array {
+  const labels =
+    gan.classes > 0 ? Array.from({ length: count }, (_, index) => Math.floor(index / 10) % gan.classes) : undefined;
+  return gan.sample(count, { seed: mixSeed(seed, 0x7e57), labels });
+}
+
+/**
+ * Trains a GAN the way the book does: per batch, one discriminator step on `batchSize` real and
+ * as many generated images, then one generator step; logs
+ * `epoch: 0000 d_loss = ... g_loss = ... D(x) = ... D(G(z)) = ...` after every epoch.
+ *
+ * Every random draw derives from `seed` and the (epoch, batch) position, and checkpoints hold the
+ * complete state, so a run resumed from a checkpoint ends with exactly the same weights as an
+ * uninterrupted one.
+ *
+ * @param gan - the GAN to train (updated in place)
+ * @param data - images (and labels for the conditional GAN)
+ * @param options - see {@link TrainGanOptions}
+ * @returns the loss history and the grid files written
+ * @throws {@link GanError} `option`/`data` for bad options or data, `checkpoint` for a bad checkpoint
+ * @example
+ * ```ts
+ * const result = await trainGan(gan, { images }, { epochs: 5, seed: 1, sampleEvery: 1, checkpointDir: 'run' });
+ * // epoch: 0000 d_loss = 1.102317 g_loss = 0.983514 D(x) = 0.6502 D(G(z)) = 0.3721
+ * ```
+ */
+export async function trainGan(gan: Gan, data: GanData, options: TrainGanOptions): Promise<TrainGanResult> {
+  const count = checkData(data, gan.classes > 0);
+  const batchSize = options.batchSize ?? 100;
+  const seed = options.seed ?? 0;
+  if (!Number.isInteger(options.epochs) || options.epochs < 0) {
+    throw new GanError('option', `epochs must be a non-negative integer, got ${options.epochs}.`);
+  }
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > count) {
+    throw new GanError('option', `batchSize must be an integer in 1..${count} (the image count), got ${batchSize}.`);
+  }
+  if (options.resume && !options.checkpointDir) {
+    throw new GanError('option', 'resume needs checkpointDir.');
+  }
+  const log =
+    options.log === false
+      ? undefined
+      : typeof options.log === 'function'
+        ? options.log
+        : (line: string) => console.log(line);
+  const sampleEvery = options.sampleEvery ?? 0;
+  const sampleDir = options.sampleDir ?? options.checkpointDir;
+  const batches = Math.min(Math.floor(count / batchSize), options.maxBatchesPerEpoch ?? Number.POSITIVE_INFINITY);
+  let history: EpochLog[] = [];
+  let startEpoch = 0;
+  if (options.resume && options.checkpointDir) {
+    const meta = await loadCheckpoint(options.checkpointDir, gan);
+    if (meta) {
+      if (meta.seed !== seed || meta.batchSize !== batchSize) {
+        throw new GanError(
+          'checkpoint',
+          `the checkpoint was made with seed ${meta.seed} and batchSize ${meta.batchSize}; resume with the same ones (got ${seed}, ${batchSize}).`,
+        );
+      }
+      history = meta.history;
+      startEpoch = meta.epoch;
+    }
+  }
+  const gridFiles: string[] = [];
+  for (let epoch = startEpoch; epoch < options.epochs; epoch++) {
+    if (options.signal?.aborted) break;
+    const started = performance.now();
+    const order = permutation(count, mixSeed(seed, epoch, 0xda7a));
+    const sums = { dLoss: 0, gLoss: 0, dReal: 0, dFake: 0 };
+    let done = 0;
+    for (let batch = 0; batch < batches; batch++) {
+      const { images, labels } = makeBatch(
+        data,
+        order.subarray(batch * batchSize, (batch + 1) * batchSize),
+        gan.classes,
+      );
+      let metrics: StepMetrics;
+      try {
+        metrics = gan.trainStep(images, labels, mixSeed(seed, epoch, batch, 0x57e9));
+      } finally {
+        tf.dispose([images, labels]);
+      }
+      if (!Number.isFinite(metrics.dLoss) || !Number.isFinite(metrics.gLoss)) {
+        throw new GanError(
+          'data',
+          `the losses became ${metrics.dLoss}/${metrics.gLoss} at epoch ${epoch}, batch ${batch}; lower the learning rate or check the data scaling.`,
+        );
+      }
+      sums.dLoss += metrics.dLoss;
+      sums.gLoss += metrics.gLoss;
+      sums.dReal += metrics.dReal;
+      sums.dFake += metrics.dFake;
+      done++;
+      await options.callbacks?.onBatchEnd?.({ epoch, batch, batches, metrics });
+      if (options.signal?.aborted) break;
+    }
+    if (done < batches) break;
+    const entry: EpochLog = {
+      epoch,
+      dLoss: sums.dLoss / done,
+      gLoss: sums.gLoss / done,
+      dReal: sums.dReal / done,
+      dFake: sums.dFake / done,
+    };
+    history = [...history, entry];
+    const line = formatEpochLine(entry);
+    log?.(line);
+    const end: EpochEnd = { ...entry, line, seconds: (performance.now() - started) / 1000 };
+    if (sampleEvery > 0 && ((epoch + 1) % sampleEvery === 0 || epoch === options.epochs - 1)) {
+      end.grid = await encodeGrid(zTestImages(gan, seed, options.sampleCount ?? 100), { columns: 10 });
+      if (sampleDir) {
+        const file = path.join(sampleDir, `epoch-${String(epoch + 1).padStart(4, '0')}.png`);
+        await writeFileAtomic(file, end.grid);
+        end.gridFile = file;
+        gridFiles.push(file);
+      }
+    }
+    if (options.checkpointDir) {
+      await saveCheckpoint(options.checkpointDir, gan, {
+        preset: gan.preset,
+        style: gan.style,
+        epoch: epoch + 1,
+        seed,
+        batchSize,
+        history,
+      });
+    }
+    await options.callbacks?.onEpochEnd?.(end);
+  }
+  return { history, startEpoch, gridFiles };
+}
