@@ -184,5 +184,8 @@ describe('CartPoleVectorEnv', () => {
     for (let step = 0; step < 5; step++) {
       expect(Array.from(envs.step([step % 2]).observations)).toEqual(Array.from(single.step(step % 2).observation));
     }
+    expect(() => {
+      envs.kinematicsIntegrator = 'rk4' as 'euler';
+    }).toThrow(InvalidOptionError);
   });
 });

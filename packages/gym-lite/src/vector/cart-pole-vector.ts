@@ -1,5 +1,5 @@
 import type { EnvMetadata, Info, ResetParams, RgbFrame } from '../core.js';
-import { parseResetBounds } from '../envs/cart-pole.js';
+import { type KinematicsIntegrator, parseResetBounds } from '../envs/cart-pole.js';
 import { renderCartPoleRgb } from '../envs/cart-pole-render.js';
 import { InvalidActionError, InvalidOptionError, RenderModeError, ResetNeededError } from '../errors.js';
 import { warn } from '../logger.js';
@@ -117,8 +117,6 @@ export class CartPoleVectorEnv extends VectorEnv {
   thetaThresholdRadians = thetaThresholdRadians;
   /** Cart position at which an episode terminates. */
   xThreshold = xThreshold;
-  /** `'euler'` (default) or `'semi-implicit euler'`. */
-  kinematicsIntegrator: 'euler' | 'semi-implicit euler' = 'euler';
   readonly numEnvs: number;
   /** Steps after which a sub-environment is truncated. */
   readonly maxEpisodeSteps: number;
@@ -155,6 +153,7 @@ export class CartPoleVectorEnv extends VectorEnv {
   readonly #finalObservationMask: Uint8Array;
   readonly #info: Info;
   readonly #result: VectorStepResult;
+  #kinematicsIntegrator: KinematicsIntegrator = 'euler';
   #low = -0.05;
   #high = 0.05;
   #hasReset = false;
@@ -236,6 +235,19 @@ export class CartPoleVectorEnv extends VectorEnv {
   /** Whether the Sutton & Barto reward is used. */
   get suttonBartoReward(): boolean {
     return this.#suttonBartoReward;
+  }
+
+  /** `'euler'` (default) or `'semi-implicit euler'`, for every sub-environment; may be changed at any time. */
+  get kinematicsIntegrator(): KinematicsIntegrator {
+    return this.#kinematicsIntegrator;
+  }
+  set kinematicsIntegrator(value: KinematicsIntegrator) {
+    if (value !== 'euler' && value !== 'semi-implicit euler') {
+      throw new InvalidOptionError(
+        `kinematicsIntegrator must be 'euler' or 'semi-implicit euler', got ${String(value)}.`,
+      );
+    }
+    this.#kinematicsIntegrator = value;
   }
 
   /**
