@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -29,6 +29,12 @@ const ganReady =
   (await packageReady('@tfkit/gan', ['createGan', 'trainGan', 'loadCheckpoint', 'saveNpy', 'saveGrid'])) &&
   (await packageReady('@tfkit/datasets', ['loadEmbeddedFashionMnist']));
 
+const visionReady = await packageReady('@tfkit/vision-transfer', [
+  'runFashionTransferExperiment',
+  'classify',
+  'createModel',
+]);
+
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'tfkit-cli-'));
 
 describe('bad input exits 2 with one clear message', () => {
@@ -48,6 +54,20 @@ describe('bad input exits 2 with one clear message', () => {
     ],
     [['gan', 'sample', '--checkpoint', '.', '--out', 'x.jpg'], /--out must end in \.npy or \.png/],
     [['gan', 'sample', '--out', 'x.png'], /missing --checkpoint/],
+    [
+      ['classify', '--model', 'vgg16', '--weights', '/nonexistent/vgg16.h5', 'zebra.jpg'],
+      /--weights "\/nonexistent\/vgg16\.h5" does not exist/,
+    ],
+    [['classify', '--model', 'vgg16', '--weights', 'https://example.org/model.json'], /missing IMAGE\.\.\./],
+    [['classify', '--weights', 'w.h5', 'a.jpg'], /missing --model/],
+    [
+      ['classify', '--model', 'vgg16', '--weights', 'https://example.org/m.json', '/nonexistent/zebra.jpg'],
+      /image "\/nonexistent\/zebra\.jpg" does not exist/,
+    ],
+    [['transfer', '--embedded', '--data', '/tmp'], /either --embedded or --data/],
+    [['transfer', '--data', '/nonexistent/fashion'], /--data "\/nonexistent\/fashion" does not exist/],
+    [['transfer', '--epochs', '2.5'], /--epochs must be an integer/],
+    [['transfer', '--epochs', '1'], /--epochs must be >= 2/],
   ])('tfkit %j', async (argv, pattern) => {
     const result = await cli(...argv);
     expect(result.code).toBe(2);
@@ -168,5 +188,40 @@ describe.runIf(ganReady)('gan commands', () => {
     const empty = await cli('gan', 'sample', '--checkpoint', scratch, '--out', png);
     expect(empty.code).toBe(2);
     expectOneLineError(empty, /holds no readable/);
+  });
+});
+
+describe.runIf(visionReady)('vision-transfer commands', () => {
+  it('rejects an unknown model name with the list of models', async () => {
+    const weights = path.join(scratch, 'weights.h5');
+    writeFileSync(weights, 'not really');
+    const image = path.join(scratch, 'image.png');
+    writeFileSync(image, 'not really');
+    const result = await cli('classify', '--model', 'vgg17', '--weights', weights, image);
+    expect(result.code).toBe(2);
+    expectOneLineError(result, /unknown model "vgg17"; use one of .*vgg16/);
+  });
+
+  it('runs the offline transfer experiment with a tiny budget and prints the table', async () => {
+    const result = await cli(
+      'transfer',
+      '--embedded',
+      '--epochs',
+      '2',
+      '--train-per-class',
+      '5',
+      '--max-test',
+      '40',
+      '--json',
+      '--no-progress',
+    );
+    expect(result.code, result.err).toBe(0);
+    const report = JSON.parse(result.out.trim().split('\n').at(-1)!);
+    expect(report.results.map((entry: { method: string }) => entry.method).sort()).toEqual([
+      'fineTuned',
+      'fromScratch',
+      'frozenBackbone',
+    ]);
+    for (const entry of report.results) expect(entry.testAccuracy).toBeGreaterThanOrEqual(0);
   });
 });

@@ -54,7 +54,7 @@ export const demoCommand: Command = {
       description: 'GAN training images (embedded subset)',
       min: 10,
     },
-    { name: 'transfer-epochs', type: 'integer', placeholder: 'N', description: 'epochs per transfer variant', min: 1 },
+    { name: 'transfer-epochs', type: 'integer', placeholder: 'N', description: 'epochs per transfer method', min: 2 },
   ],
   examples: [
     'tfkit demo                       # the full run, writes out/report.html (under 10 minutes)',
