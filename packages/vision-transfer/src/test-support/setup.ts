@@ -2,12 +2,11 @@ import * as tf from '@tensorflow/tfjs';
 import { ensureBackend } from '@tfkit/backend';
 
 /**
- * Tests run on the cpu backend with tiny shapes: deterministic and independent of the wasm
- * training kernels. `TFKIT_BACKEND` still overrides.
+ * Tests run on the backend `ensureBackend()` picks (wasm with tfkit's training kernels here) with
+ * tiny shapes; `TFKIT_BACKEND=cpu` forces the pure-JS backend.
  */
 export async function useTestBackend(): Promise<void> {
-  await ensureBackend({ prefer: ['cpu'], log: false });
-  tf.env().set('IS_TEST', true);
+  await ensureBackend({ prefer: ['wasm', 'cpu'], log: false });
 }
 
 /** Largest absolute difference between two tensors' values. */
