@@ -30,7 +30,7 @@ async function inference(name, options, size, images) {
   };
 }
 
-console.log(`# @tfkit/vision-transfer bench on ${info.name} (${info.reason})`);
+console.log(`# @tfkit/vision-transfer bench on ${info.name}${values.quick ? ' (--quick)' : ''}`);
 const rows = [
   await inference('mobilenet', { alpha: 1 }, 224, 5 * repeat),
   await inference('vgg16', {}, 224, repeat),
