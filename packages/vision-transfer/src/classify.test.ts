@@ -72,6 +72,13 @@ describe('classify', () => {
     model.dispose();
   });
 
+  it('decodes TF-slim 1001-class outputs (background at index 0)', async () => {
+    const model = tinyModel('inception_v3_slim', 341, 1001);
+    const [top] = await classify(model, tf.zeros([4, 4, 3]) as tf.Tensor3D, { topK: 1 });
+    expect(top![0]).toMatchObject({ index: 341, label: 'zebra' });
+    model.dispose();
+  });
+
   it('decodes retrained models with their own class names, and resizes tensors to the model input', async () => {
     const model = tinyModel('mobilenet_transfer', 2, 3);
     const image = tf.zeros([9, 7, 3]) as tf.Tensor3D;

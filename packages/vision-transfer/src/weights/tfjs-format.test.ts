@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -27,6 +27,7 @@ beforeAll(async () => {
   // The hosted tfjs MobileNet v1 layout: model.json + group1-shardNofM files next to it.
   await saveLayersModel(source, path.join(directory, 'served', 'mobilenet_v1_0.25_32'), { shardBytes: 100_000 });
   await saveH5Weights(source, path.join(directory, 'served', 'mobilenet_2_5_32_tf.h5'));
+  writeHostedLayout(path.join(directory, 'served', 'mobilenet_v1_0.25_32'), path.join(directory, 'served', 'hosted'));
   server = createServer((request, response) => {
     requests.push(request.url ?? '');
     try {
@@ -45,6 +46,42 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
   rmSync(directory, { recursive: true, force: true });
 });
+
+/**
+ * Rewrites a saved model in the layout of the hosted tfjs MobileNet v1 models (converted from
+ * Keras 2.1): `modelTopology` wraps `model_config` with `keras_version`/`backend`, and every layer's
+ * weights sit in their own manifest group `groupN-shard1of1`.
+ */
+function writeHostedLayout(savedDirectory: string, hostedDirectory: string): void {
+  const json = JSON.parse(readFileSync(path.join(savedDirectory, 'model.json'), 'utf8'));
+  const paths: string[] = json.weightsManifest[0].paths;
+  const bytes = Buffer.concat(paths.map((name) => readFileSync(path.join(savedDirectory, name))));
+  const groups: Array<{ paths: string[]; weights: Array<{ name: string; shape: number[]; dtype: string }> }> = [];
+  let offset = 0;
+  let current: string | undefined;
+  mkdirSync(hostedDirectory, { recursive: true });
+  for (const spec of json.weightsManifest[0].weights) {
+    const layer = spec.name.slice(0, spec.name.lastIndexOf('/'));
+    if (layer !== current) {
+      current = layer;
+      groups.push({ paths: [`group${groups.length + 1}-shard1of1`], weights: [] });
+    }
+    const size = 4 * spec.shape.reduce((a: number, b: number) => a * b, 1);
+    const group = groups.at(-1)!;
+    group.weights.push(spec);
+    const file = path.join(hostedDirectory, group.paths[0]!);
+    writeFileSync(
+      file,
+      Buffer.concat([existsSync(file) ? readFileSync(file) : Buffer.alloc(0), bytes.subarray(offset, offset + size)]),
+    );
+    offset += size;
+  }
+  const hosted = {
+    modelTopology: { keras_version: '2.1.4', backend: 'tensorflow', model_config: json.modelTopology },
+    weightsManifest: groups,
+  };
+  writeFileSync(path.join(hostedDirectory, 'model.json'), JSON.stringify(hosted));
+}
 
 function predictionsDiffer(a: tf.LayersModel, b: tf.LayersModel): number {
   const images = randomImages(2, 32, 9);
@@ -91,6 +128,18 @@ describe('tfjs layers format', () => {
     const again = await loadLayersModel(url, { cacheDir });
     expect(requests.length).toBe(served); // nothing fetched the second time
     again.dispose();
+  });
+
+  it('loads the hosted tfjs MobileNet v1 layout (Keras 2.1 model_config, one manifest group per layer) from a URL', async () => {
+    const url = `${baseUrl}/hosted/model.json`;
+    const cacheDir = path.join(directory, 'cache-hosted');
+    const model = await loadLayersModel(url, { cacheDir });
+    expect(predictionsDiffer(source, model)).toBeLessThan(1e-6);
+    expect(requests).toContain('/hosted/group2-shard1of1');
+    model.dispose();
+    const zoo = await createModel('mobilenet', { ...small, weights: url, cacheDir });
+    expect(predictionsDiffer(source, zoo)).toBeLessThan(1e-6);
+    zoo.dispose();
   });
 
   it('loads hosted weights by name into a model built by createModel', async () => {
