@@ -115,6 +115,13 @@ describe('Keras .h5 weights', () => {
     expect(report.matchedBy).toBe('name');
     const loaded = await loadLayersModel(modelJsonPath);
     await expectSamePredictions(source, loaded);
-    for (const model of [source, architecture, loaded]) model.dispose();
+    // a model.save() file carries its architecture: no model needed
+    const selfContained = await convertH5ToTfjs(file, path.join(directory, 'converted-auto'));
+    const rebuilt = await loadLayersModel(selfContained.modelJsonPath);
+    await expectSamePredictions(source, rebuilt);
+    const weightsOnly = path.join(directory, 'weights-only.h5');
+    await saveH5Weights(source, weightsOnly);
+    await expect(convertH5ToTfjs(weightsOnly, path.join(directory, 'nope'))).rejects.toThrow(/holds weights only/);
+    for (const model of [source, architecture, loaded, rebuilt]) model.dispose();
   });
 });

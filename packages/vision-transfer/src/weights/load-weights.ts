@@ -1,5 +1,7 @@
 import path from 'node:path';
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
+import { WeightsLoadError } from '../errors.js';
+import { kerasCustomObjects } from '../layers/keras-batch-normalization.js';
 import { isHttpUrl, toLocalPath } from './files.js';
 import { readH5Layers } from './h5.js';
 import { assignWeights, type WeightsReport } from './match.js';
@@ -56,27 +58,56 @@ export async function loadWeights(
 }
 
 /**
- * Converts a Keras `.h5` weights file into the tfjs layers format in one call: builds the model
- * (or takes the one given), loads the `.h5` weights into it and saves model.json + shards.
+ * Converts a Keras `.h5` weights file into the tfjs layers format in one call: loads the `.h5`
+ * weights into the model given (or, for files written by Keras's `model.save()`, into the
+ * architecture stored in their `model_config` attribute) and saves model.json + shards.
  *
  * @param h5File - the Keras weights
  * @param outputDirectory - where model.json and the shards go
- * @param model - the architecture the weights belong to (e.g. `await createModel('vgg16', { initialization: 'zeros' })`);
- *   the caller keeps ownership
+ * @param model - the architecture the weights belong to (e.g. `buildModel('vgg16', { initialization: 'zeros' })`);
+ *   the caller keeps ownership. Optional for `model.save()` files.
  * @returns the path of model.json and how the weights were matched
- * @throws {@link WeightsLoadError} when the weights do not fit the model
+ * @throws {@link WeightsLoadError} when the weights do not fit the model, or no model is given and
+ *   the file holds no usable `model_config`
  * @example
  * ```ts
- * const model = await createModel('mobilenet', { alpha: 0.25, inputShape: [128, 128, 3], initialization: 'zeros' });
+ * const model = buildModel('mobilenet', { alpha: 0.25, inputShape: [128, 128, 3], initialization: 'zeros' });
  * await convertH5ToTfjs('mobilenet_2_5_128_tf.h5', './mobilenet-0.25-128', model);
  * ```
  */
 export async function convertH5ToTfjs(
   h5File: string,
   outputDirectory: string,
-  model: tf.LayersModel,
+  model?: tf.LayersModel,
 ): Promise<{ modelJsonPath: string; report: WeightsReport }> {
-  const report = await loadWeights(model, h5File);
-  const { modelJsonPath } = await saveLayersModel(model, path.resolve(outputDirectory));
-  return { modelJsonPath, report };
+  const { layers, modelConfig, close } = await readH5Layers(h5File);
+  let target = model;
+  try {
+    if (!target) {
+      if (!modelConfig) {
+        throw new WeightsLoadError(
+          h5File,
+          `${h5File} holds weights only (no model_config); pass the model, e.g. buildModel('vgg16', { initialization: 'zeros' }).`,
+        );
+      }
+      try {
+        target = (await tf.models.modelFromJSON(
+          { modelTopology: JSON.parse(modelConfig) } as tf.io.ModelJSON,
+          kerasCustomObjects(),
+        )) as tf.LayersModel;
+      } catch (error) {
+        throw new WeightsLoadError(
+          h5File,
+          `the model_config of ${h5File} cannot be rebuilt in tfjs (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); pass the model instead.`,
+          { cause: error },
+        );
+      }
+    }
+    const report = assignWeights(target, layers, h5File);
+    const { modelJsonPath } = await saveLayersModel(target, path.resolve(outputDirectory));
+    return { modelJsonPath, report };
+  } finally {
+    close();
+    if (target && target !== model) target.dispose();
+  }
 }
