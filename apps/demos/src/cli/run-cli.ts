@@ -135,7 +135,8 @@ export async function runCli(argv: readonly string[], output: Output, commands: 
       output,
       seed: Number(parsed.options.seed ?? 0),
       print: (line = '') => output.stdout(`${line}\n`),
-      note: (line) => output.stderr(`${line}\n`),
+      // On a terminal, clear a progress bar being drawn before printing the note.
+      note: (line) => output.stderr(`${output.isTTY ? '\r\u001b[K' : ''}${line}\n`),
       progress: (label, total) => createProgress(output, { label, total, silent }),
     };
     return (await command.run(context)) ?? exitCodes.ok;

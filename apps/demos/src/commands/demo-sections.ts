@@ -62,12 +62,25 @@ const bookResults: Record<PolicyName, string> = {
   'book-dqn': 'min 8, max 150, average 41.27',
 };
 
+/** Trailing moving average, as `[episode, mean]` points. */
+function movingAverage(values: readonly number[], window: number): Array<readonly [number, number]> {
+  const points: Array<readonly [number, number]> = [];
+  let sum = 0;
+  values.forEach((value, index) => {
+    sum += value;
+    if (index >= window) sum -= values[index - window]!;
+    points.push([index + 1, sum / Math.min(index + 1, window)]);
+  });
+  return points;
+}
+
 async function policiesSection(context: CommandContext, settings: DemoSettings): Promise<SectionResult> {
   const gym = await loadGym();
   const rl = await loadRl();
   const rows: Cell[][] = [];
   const lines: string[] = [];
   const curves: ChartSeries[] = [];
+  let qTableCurve: Array<readonly [number, number]> | undefined;
   let ran = 0;
   for (const name of policyNames) {
     const env = makeEnv(gym, 'CartPole-v0');
@@ -96,7 +109,11 @@ async function policiesSection(context: CommandContext, settings: DemoSettings):
         bookResults[name],
         Number(seconds.toFixed(1)),
       ]);
-      curves.push({ name, points: result.rewards.map((reward, index) => [index + 1, reward] as const) });
+      if (name === 'qtable') {
+        qTableCurve = movingAverage(result.rewards, 20);
+      } else {
+        curves.push({ name, points: result.rewards.map((reward, index) => [index + 1, reward] as const), width: 1.5 });
+      }
       ran++;
     } catch (error) {
       if (!FeatureUnavailableError.isInstance(error)) throw error;
@@ -121,7 +138,7 @@ async function policiesSection(context: CommandContext, settings: DemoSettings):
       id: 'policies',
       title: 'Policy comparison on CartPole-v0',
       status: 'ok',
-      summary: `${settings.episodes} episodes per policy (the book's DQN: fewer), seed ${context.seed}.`,
+      summary: `${settings.episodes} episodes per policy (the Q-table: ${settings.episodes * 10} learning episodes, as in the book), seed ${context.seed}. Like the book, qtable and book-dqn report the returns of their learning episodes.`,
       body:
         table(['policy', 'episodes', 'min', 'max', 'average', "book's result", 'seconds'], rows) +
         lineChart({
@@ -131,6 +148,15 @@ async function policiesSection(context: CommandContext, settings: DemoSettings):
           series: curves,
           height: 300,
         }) +
+        (qTableCurve
+          ? lineChart({
+              title: `Q-table learning over ${qTableCurve.length} episodes, moving average of 20`,
+              xLabel: 'episode',
+              yLabel: 'return',
+              series: [{ name: 'qtable', points: qTableCurve, color: '#ea580c' }],
+              height: 240,
+            })
+          : '') +
         `<pre>${escapeHtml(lines.join('\n'))}</pre>`,
     },
   };

@@ -67,7 +67,23 @@ function extent(values: number[], fallback: [number, number]): [number, number] 
 export function lineChart(options: LineChartOptions): string {
   const width = options.width ?? 720;
   const height = options.height ?? 320;
-  const margin = { top: 52, right: 20, bottom: 46, left: 64 };
+  // Legend entries flow left to right and wrap; each row takes 16 px above the plot.
+  const legendPositions: Array<{ x: number; row: number }> = [];
+  {
+    let x = 72;
+    let row = 0;
+    for (const series of options.series) {
+      const entryWidth = 34 + series.name.length * 6.5;
+      if (x + entryWidth > width - 20 && x > 72) {
+        x = 72;
+        row++;
+      }
+      legendPositions.push({ x, row });
+      x += entryWidth;
+    }
+  }
+  const legendRows = legendPositions.length === 0 ? 0 : legendPositions.at(-1)!.row + 1;
+  const margin = { top: 36 + legendRows * 16, right: 20, bottom: 46, left: 64 };
   const plotWidth = width - margin.left - margin.right;
   const plotHeight = height - margin.top - margin.bottom;
   const xs = options.series.flatMap((series) => series.points.map(([x]) => x));
@@ -141,10 +157,11 @@ export function lineChart(options: LineChartOptions): string {
     parts.push(
       `<g class="series" data-name="${escapeHtml(series.name)}"><path d="${path}" fill="none" stroke="${color}" stroke-width="${series.width ?? 2}" stroke-linejoin="round"${dash}/>${dots.join('')}</g>`,
     );
-    const legendX = margin.left + 8 + index * 170;
+    const { x: legendX, row } = legendPositions[index]!;
+    const legendY = 34 + row * 16;
     legend.push(
-      `<line x1="${legendX}" x2="${legendX + 18}" y1="${margin.top - 12}" y2="${margin.top - 12}" stroke="${color}" stroke-width="3"/>`,
-      `<text x="${legendX + 22}" y="${margin.top - 12}" dominant-baseline="middle" font-size="11">${escapeHtml(series.name)}</text>`,
+      `<line x1="${legendX}" x2="${legendX + 18}" y1="${legendY}" y2="${legendY}" stroke="${color}" stroke-width="3"/>`,
+      `<text x="${legendX + 22}" y="${legendY}" dominant-baseline="middle" font-size="11">${escapeHtml(series.name)}</text>`,
     );
   }
   parts.push(`<g class="legend">${legend.join('')}</g>`, '</svg>');
