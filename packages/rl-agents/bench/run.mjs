@@ -28,10 +28,10 @@ console.log(`@tfkit/rl-agents bench — node ${process.version}, ${(await import
 if (!argv.includes('--skip-solve')) {
   const config = { ...dqnDefaults };
   console.log(
-    `\nDQN on CartPole-v1 until a greedy 20-episode eval mean >= 475 (eval every 2000 steps, budget ${budget} steps)`,
+    `\nDQN on CartPole-v1 until a greedy 20-episode eval mean >= 475 (eval every 1000 steps on a separate env, budget ${budget} steps)`,
   );
   console.log(
-    `config: engine ${config.engine}, hidden ${JSON.stringify(config.hiddenLayers)}, lr ${config.learningRate}, batch ${config.batchSize}, trainFreq ${config.trainFreq}, gradientSteps ${config.gradientSteps}, targetUpdateInterval ${config.targetUpdateInterval}, double ${config.doubleDqn}`,
+    `config: engine ${config.engine}, hidden ${JSON.stringify(config.hiddenLayers)}, lr ${config.learningRate}, batch ${config.batchSize}, trainFreq ${config.trainFreq}, gradientSteps ${config.gradientSteps}, targetUpdateInterval ${config.targetUpdateInterval}, double ${config.doubleDqn}, exploration ${config.explorationSteps} steps to eps ${config.explorationFinalEps}, learningStarts ${config.learningStarts}`,
   );
   console.log(' seed | solved | env steps | wall s | cpu s | acting steps/s | updates/s | updates');
   const rows = [];

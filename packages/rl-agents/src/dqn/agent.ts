@@ -28,9 +28,9 @@ export interface DqnConfig {
   learningStarts?: number;
   /** Discount factor. @defaultValue `0.99` */
   gamma?: number;
-  /** Train every this many environment steps. @defaultValue `256` */
+  /** Train every this many environment steps. @defaultValue `128` */
   trainFreq?: number;
-  /** Gradient steps per training round. @defaultValue `128` */
+  /** Gradient steps per training round. @defaultValue `32` */
   gradientSteps?: number;
   /** Update the target network every this many environment steps. @defaultValue `10` */
   targetUpdateInterval?: number;
@@ -74,8 +74,8 @@ export const dqnDefaults: ResolvedDqnConfig = {
   batchSize: 64,
   learningStarts: 500,
   gamma: 0.99,
-  trainFreq: 256,
-  gradientSteps: 128,
+  trainFreq: 128,
+  gradientSteps: 32,
   targetUpdateInterval: 10,
   tau: 1,
   doubleDqn: true,
@@ -409,7 +409,9 @@ export class DqnAgent {
   }
 
   /**
-   * Learns for `totalTimesteps` environment steps.
+   * Learns for `totalTimesteps` environment steps. Each call starts a fresh episode (the env is
+   * reset); counters, epsilon, optimizer and replay buffer carry over between calls, so calling
+   * `learn` again (or after `loadDqnAgent`) resumes training.
    *
    * @param env - the training environment (must match the agent's sizes)
    * @param options - see {@link LearnOptions}

@@ -10,7 +10,7 @@ export interface TrainUntilSolvedOptions {
   budget?: number;
   /** Evaluation mean that counts as solved. @defaultValue the env's `spec.rewardThreshold`, else `475` */
   threshold?: number;
-  /** Evaluate every this many environment steps. @defaultValue `2000` */
+  /** Evaluate every this many environment steps. @defaultValue `1000` */
   evalFreq?: number;
   /** Greedy episodes per evaluation. @defaultValue `20` */
   evalEpisodes?: number;
@@ -88,7 +88,7 @@ export async function trainDqnUntilSolved(
   try {
     const result = await agent.learn(env, {
       totalTimesteps: budget,
-      evalFreq: options.evalFreq ?? 2000,
+      evalFreq: options.evalFreq ?? 1000,
       evalEpisodes: options.evalEpisodes ?? 20,
       ...(options.evalEnv ? { evalEnv: options.evalEnv } : {}),
       callback: async (event) => {
