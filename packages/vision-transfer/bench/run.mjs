@@ -24,7 +24,7 @@ async function inference(name, options, size, images) {
   input.dispose();
   model.dispose();
   return {
-    label: `${name}${options.alpha ? ` ${options.alpha}` : ''} @${size}`,
+    label: `${{ mobilenet: `MobileNet ${(options.alpha ?? 1).toFixed(1)}`, vgg16: 'VGG16', inceptionV3: 'InceptionV3' }[name]} @${size}`,
     imagesPerSecond: images / seconds,
     buildSeconds,
   };
