@@ -8,7 +8,7 @@ import { depthwiseTuning } from './depthwise-gradients.js';
 import { WasmKernelError } from './wasm-heap.js';
 
 type Shape4 = [number, number, number, number];
-type Pad = 'same' | 'valid' | number;
+type Pad = 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
 
 const kernelNames = [
   'Conv2DBackpropFilter',
@@ -85,7 +85,17 @@ const strideChoices: Array<[number, number]> = [
   [2, 1],
   [1, 2],
 ];
-const padChoices: Pad[] = ['same', 'valid', 1];
+const padChoices: Pad[] = [
+  'same',
+  'valid',
+  1,
+  [
+    [0, 0],
+    [1, 0],
+    [2, 1],
+    [0, 0],
+  ],
+];
 
 /**
  * Random convolution cases; `depthwise` makes the filter [fh, fw, C, multiplier]. Input channels
@@ -113,7 +123,7 @@ function convCases(seed: number, count: number, depthwise: boolean, wide = false
     }
     const dyShape: Shape4 = [batch, info.outHeight, info.outWidth, info.outChannels];
     cases.push({
-      label: `x[${xShape}] filter[${filterShape}] strides[${strides}] pad ${pad}`,
+      label: `x[${xShape}] filter[${filterShape}] strides[${strides}] pad ${JSON.stringify(pad)}`,
       x: values(next, xShape),
       xShape,
       filter: values(next, filterShape),
@@ -252,7 +262,7 @@ describe('Conv2D gradients on wasm match cpu', () => {
         activation: 'relu',
       });
       // conv2dTranspose: its forward pass is Conv2DBackpropInput, its gradient Conv2D + Conv2DBackpropFilter.
-      const pad = testCase.pad === 1 ? 'same' : testCase.pad;
+      const pad = typeof testCase.pad === 'string' ? testCase.pad : 'same';
       const transposed = (value: tf.Tensor, weights: tf.Tensor) =>
         tf.conv2dTranspose(value as tf.Tensor4D, weights as tf.Tensor4D, testCase.xShape, testCase.strides, pad);
       const outputShape = tf.backend_util.computeConv2DInfo(
