@@ -1,6 +1,6 @@
 import { recordEpisode, trainDqn } from '../cli/dqn.js';
 import { FeatureUnavailableError, oneLine } from '../cli/errors.js';
-import { balancedSubset, ganModels, loadDatasets, loadGan, type QualityScore } from '../cli/gan.js';
+import { balancedSubset, type GanPackage, ganModels, loadDatasets, loadGan, type QualityScore } from '../cli/gan.js';
 import { loadGym, makeEnv } from '../cli/gym.js';
 import { type PolicyName, policyNames, runPolicy } from '../cli/policies.js';
 import { loadRl } from '../cli/rl.js';
@@ -32,7 +32,7 @@ export function settingsFor(context: CommandContext): DemoSettings {
     quick,
     episodes: pick('episodes', 100, 5),
     dqnBudget: pick('dqnBudget', 100_000, 1_500),
-    ganEpochs: pick('ganEpochs', 5, 1),
+    ganEpochs: pick('ganEpochs', 8, 1),
     ganImages: pick('ganImages', 2_000, 100),
     transferEpochs: pick('transferEpochs', 10, 2),
     ganModel: typeof context.options.ganModel === 'string' ? context.options.ganModel : 'dcgan',
@@ -250,7 +250,15 @@ async function ganSection(context: CommandContext, settings: DemoSettings): Prom
     seed: context.seed,
     ...(model.style ? { style: model.style } : {}),
   });
-  const scorer = gans.Scorer ? await gans.Scorer.load() : undefined;
+  let scorer: Awaited<ReturnType<NonNullable<GanPackage['Scorer']>['load']>> | undefined;
+  let scorerNote = '';
+  try {
+    scorer = gans.Scorer ? await gans.Scorer.load() : undefined;
+    if (!scorer) scorerNote = ' (no quality score: @tfkit/gan has no Scorer)';
+  } catch (error) {
+    scorerNote = ` (no quality score: ${oneLine(error)})`;
+    context.note(`gan: quality score unavailable: ${oneLine(error)}`);
+  }
   try {
     const scoreCount = settings.quick ? 200 : 1000;
     const reference = scorer?.stats(test.images.subarray(0, scoreCount * 784));
@@ -360,7 +368,7 @@ async function ganSection(context: CommandContext, settings: DemoSettings): Prom
         id: 'gan',
         title: 'GAN on the embedded Fashion-MNIST subset',
         status: 'ok',
-        summary: `${model.description}; generator ${counts.generator.toLocaleString('en-US')} / discriminator ${counts.discriminator.toLocaleString('en-US')} parameters; batch ${batchSize}; ${summary}. FID on the features of the package's Fashion-MNIST classifier (lower is better).`,
+        summary: `${model.description}; generator ${counts.generator.toLocaleString('en-US')} / discriminator ${counts.discriminator.toLocaleString('en-US')} parameters; batch ${batchSize}; ${summary}. FID on the features of the package's Fashion-MNIST classifier (lower is better)${scorerNote}.`,
         body:
           `<div>${grids.join('')}</div>` +
           lossChart +
