@@ -291,7 +291,7 @@ export async function runFashionTransferExperiment(
     testImages: testSet.count,
     description:
       trainAll.origin === 'embedded'
-        ? `embedded Fashion-MNIST subset of @tfkit/datasets (${testSet.count} test images of classes 6-9; the full dataset was not found)`
+        ? `embedded Fashion-MNIST subset of @tfkit/datasets (${trainSet.count} training and ${testSet.count} test images of classes 6-9; ${options.data === 'embedded' ? 'requested' : 'the full dataset was not found'})`
         : `Fashion-MNIST from ${trainAll.directory} (${trainSet.count} training images, all ${testSet.count} test images of classes 6-9)`,
   };
   progress({ stage: 'data', message: data.description });
