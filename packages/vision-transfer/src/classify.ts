@@ -79,10 +79,7 @@ export async function imagesToBatch(
   images: ImageInput | readonly ImageInput[],
   preprocessing: PreprocessMode | 'none' = preprocessingFor(model),
 ): Promise<tf.Tensor4D> {
-  const list =
-    Array.isArray(images) || (typeof images === 'object' && !('shape' in images) && !(images instanceof Uint8Array))
-      ? (images as readonly ImageInput[])
-      : [images as ImageInput];
+  const list: readonly ImageInput[] = Array.isArray(images) ? images : [images as ImageInput];
   const [height, width] = inputSize(model);
   const parts: tf.Tensor4D[] = [];
   try {
