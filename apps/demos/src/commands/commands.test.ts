@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli/run-cli.js';
 import { recordingOutput } from '../cli/test-output.js';
+import { encodePng } from '../report/images.js';
 import { commands } from './index.js';
 
 async function cli(...argv: string[]) {
@@ -178,6 +179,41 @@ describe('vision-transfer commands', () => {
     const result = await cli('classify', '--model', 'vgg17', '--weights', weights, image);
     expect(result.code).toBe(2);
     expectOneLineError(result, /unknown model "vgg17"; use one of .*vgg16/);
+  });
+
+  it('classifies an image with weights saved in the tfjs format and prints the top 3', async () => {
+    const specifier: string = '@tfkit/vision-transfer';
+    const vision = (await import(/* @vite-ignore */ specifier)) as {
+      createModel(name: string, options: { alpha: number; inputShape: number[] }): Promise<{ dispose(): void }>;
+      saveLayersModel(
+        model: unknown,
+        directory: string,
+        options: { weightsOnly: boolean },
+      ): Promise<{ modelJsonPath: string }>;
+    };
+    const model = await vision.createModel('mobilenet', { alpha: 0.25, inputShape: [128, 128, 3] });
+    const saved = await vision.saveLayersModel(model, path.join(scratch, 'mobilenet'), { weightsOnly: true });
+    model.dispose();
+    const pixels = new Uint8Array(40 * 30 * 3).map((_, index) => (index * 37) % 256);
+    const image = path.join(scratch, 'zebra.png');
+    writeFileSync(image, encodePng({ width: 40, height: 30, channels: 3, data: pixels }));
+    const result = await cli(
+      'classify',
+      '--model',
+      'mobilenet',
+      '--alpha',
+      '0.25',
+      '--weights',
+      saved.modelJsonPath,
+      '--top',
+      '3',
+      image,
+    );
+    expect(result.code, result.err).toBe(0);
+    const lines = result.out.trim().split('\n');
+    expect(lines[0]).toBe(`${image}:`);
+    expect(lines.slice(1)).toHaveLength(3);
+    for (const line of lines.slice(1)) expect(line).toMatch(/^Probability \d+\.\d\d% of \[.+\]$/);
   });
 
   it('runs the offline transfer experiment with a tiny budget and prints the table', async () => {
