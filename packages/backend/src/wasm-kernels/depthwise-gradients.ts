@@ -1,5 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
-import { asWasmBackend, floatOffset, heapFloats, heapView, Scratch, WasmKernelError } from './wasm-heap.js';
+import {
+  asWasmBackend,
+  floatOffset,
+  heapFloats,
+  heapView,
+  multiplyByIds,
+  registerSlice,
+  releaseSlice,
+  Scratch,
+  sumRowsByIds,
+  tensorId,
+  WasmKernelError,
+} from './wasm-heap.js';
 
 type Shape4 = [number, number, number, number];
 
@@ -287,10 +299,12 @@ function backpropInputByConvolution(
 }
 
 /**
- * dW for channel multiplier 1 with XNNPACK elementwise kernels: x goes into a zero-padded grid,
- * dy into a grid of the same layout at (r*sh, c*sw), so that for each filter tap (a, b) the pairs
- * x[r*sh + a - top, c*sw + b - left] * dy[r, c] sit a constant distance apart in memory. Each tap
- * is then one `Multiply` of two shifted views and one `Sum` over pixels.
+ * dW for channel multiplier 1 with the stock C++ multiply and row sums: x and dy are written
+ * channel-major into zero-padded grids of one layout, x at (top + row, left + column) and dy at
+ * (r*sh, c*sw). For filter tap (a, b) the factors of x[r*sh + a - top, c*sw + b - left] * dy[r, c]
+ * are then a constant `a*width + b` apart, so one multiply of the shifted flat grids and one sum
+ * per channel row give dW[a, b, :]. Products that cross into the next channel row meet the zero
+ * margin of the dy grid.
  */
 function backpropFilterByProducts(
   scratch: Scratch,
@@ -305,50 +319,58 @@ function backpropFilterByProducts(
   const left = info.padInfo.left;
   const height = Math.max(inHeight + top, (outHeight - 1) * strideHeight + filterHeight);
   const width = Math.max(inWidth + left, (outWidth - 1) * strideWidth + filterWidth);
-  const grid = [batchSize, height, width, channels];
-  const xGrid = scratch.zeros(grid);
-  const dyGrid = scratch.zeros(grid);
+  const gridPixels = batchSize * height * width;
+  const size = channels * gridPixels;
+  const xGrid = scratch.zeros([channels, gridPixels]);
+  const dyGrid = scratch.zeros([channels, gridPixels]);
+  const products = scratch.make([channels, gridPixels]);
+  const sums = scratch.make([channels]);
+  const out = scratch.make([filterHeight, filterWidth, channels, 1]);
   {
     const heap = heapFloats(backend);
     const xFrom = floatOffset(backend, x);
     const xTo = floatOffset(backend, xGrid);
-    const rowLength = inWidth * channels;
+    let source = xFrom;
     for (let n = 0; n < batchSize; n++) {
       for (let r = 0; r < inHeight; r++) {
-        const start = xFrom + (n * inHeight + r) * rowLength;
-        heap.copyWithin(xTo + ((n * height + r + top) * width + left) * channels, start, start + rowLength);
+        let pixel = xTo + (n * height + r + top) * width + left;
+        for (let column = 0; column < inWidth; column++) {
+          for (let c = 0; c < channels; c++) heap[pixel + c * gridPixels] = heap[source + c] as number;
+          source += channels;
+          pixel++;
+        }
       }
     }
-    const dyFrom = floatOffset(backend, dy);
     const dyTo = floatOffset(backend, dyGrid);
+    source = floatOffset(backend, dy);
     for (let n = 0; n < batchSize; n++) {
       for (let r = 0; r < outHeight; r++) {
-        const sourceRow = dyFrom + (n * outHeight + r) * outWidth * channels;
-        const targetRow = dyTo + (n * height + r * strideHeight) * width * channels;
-        if (strideWidth === 1) {
-          heap.copyWithin(targetRow, sourceRow, sourceRow + outWidth * channels);
-        } else {
-          for (let c = 0; c < outWidth; c++) {
-            const start = sourceRow + c * channels;
-            heap.copyWithin(targetRow + c * strideWidth * channels, start, start + channels);
-          }
+        let pixel = dyTo + (n * height + r * strideHeight) * width;
+        for (let column = 0; column < outWidth; column++) {
+          for (let c = 0; c < channels; c++) heap[pixel + c * gridPixels] = heap[source + c] as number;
+          source += channels;
+          pixel += strideWidth;
         }
       }
     }
   }
-  const out = scratch.make([filterHeight, filterWidth, channels, 1]);
-  const pixels = batchSize * height * width;
+  const productsId = tensorId(backend, products);
+  const sumsId = tensorId(backend, sums);
   for (let a = 0; a < filterHeight; a++) {
     for (let b = 0; b < filterWidth; b++) {
       const shift = a * width + b;
-      const length = pixels - shift;
-      const xView = scratch.view(xGrid, shift * channels, [length, channels]);
-      const dyView = scratch.view(dyGrid, 0, [length, channels]);
-      const products = scratch.run('Multiply', { a: xView, b: dyView }, {});
-      const sums = scratch.run('Sum', { x: products }, { axis: [0], keepDims: false });
+      const length = size - shift;
+      const shifted = registerSlice(backend, floatOffset(backend, xGrid) + shift, length);
+      try {
+        multiplyByIds(backend, shifted, tensorId(backend, dyGrid), length, productsId);
+      } finally {
+        releaseSlice(backend, shifted);
+      }
+      const heap = heapFloats(backend);
+      const productsStart = floatOffset(backend, products);
+      heap.fill(0, productsStart + length, productsStart + size);
+      sumRowsByIds(backend, productsId, gridPixels, sumsId);
       heapView(backend, out).set(heapView(backend, sums), (a * filterWidth + b) * channels);
-      scratch.free(products);
-      scratch.free(sums);
     }
   }
   return out;

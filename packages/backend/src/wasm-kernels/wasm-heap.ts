@@ -15,15 +15,11 @@ export interface WasmBackend {
   /** Tensor records of the backend: heap offset and shape of every data id. */
   dataIdMap: {
     get(dataId: object): { id: number; memoryOffset: number; shape: number[]; dtype: string } | undefined;
-    delete(dataId: object): boolean;
   };
   /** The next C++ tensor id the backend hands out. */
   dataIdNextNumber: number;
-  /**
-   * Allocates an uninitialised tensor on the heap and registers it with the C++ side; with
-   * `memoryOffset`, registers existing heap memory instead.
-   */
-  makeOutput(shape: number[], dtype: 'float32', memoryOffset?: number): tf.TensorInfo;
+  /** Allocates an uninitialised tensor on the heap and registers it with the C++ side. */
+  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
   /** Drops one reference of a data id and frees its memory when none are left. */
   disposeData(dataId: object, force?: boolean): boolean;
 }
@@ -80,7 +76,6 @@ export function heapView(backend: WasmBackend, info: tf.TensorInfo): Float32Arra
  */
 export class Scratch {
   private readonly owned: tf.TensorInfo[] = [];
-  private readonly views: tf.TensorInfo[] = [];
 
   constructor(readonly backend: WasmBackend) {}
 
@@ -124,25 +119,8 @@ export class Scratch {
     return this.own(result as tf.TensorInfo);
   }
 
-  /**
-   * A tensor over `shape` floats of `base`'s memory from float `start` on (no copy), usable as a
-   * kernel input until {@link Scratch.dispose}, which forgets it without freeing the memory.
-   */
-  view(base: tf.TensorInfo, start: number, shape: number[]): tf.TensorInfo {
-    const offset = (floatOffset(this.backend, base) + start) * 4;
-    const info = this.backend.makeOutput(shape, 'float32', offset);
-    this.views.push(info);
-    return info;
-  }
-
-  /** Frees every tensor still owned and forgets every view. */
+  /** Frees every tensor still owned. */
   dispose(): void {
-    for (const info of this.views.splice(0)) {
-      const record = this.backend.dataIdMap.get(info.dataId);
-      if (!record) continue;
-      this.backend.wasm.tfjs.disposeData(record.id);
-      this.backend.dataIdMap.delete(info.dataId);
-    }
     for (const info of this.owned.splice(0)) this.backend.disposeData(info.dataId);
   }
 }
@@ -227,4 +205,41 @@ export function matMulByIds(
 /** The whole wasm heap as float32, for copies between tensors (index = byte offset / 4). */
 export function heapFloats(backend: WasmBackend): Float32Array {
   return new Float32Array(backend.wasm.HEAPU8.buffer);
+}
+
+type BinaryFunction = (
+  aId: number,
+  aShape: Uint8Array,
+  aRank: number,
+  bId: number,
+  bShape: Uint8Array,
+  bRank: number,
+  dtype: number,
+  outId: number,
+) => void;
+type SumFunction = (xId: number, reduceSize: number, dtype: number, outId: number) => void;
+
+const multiplyFunctions = new WeakMap<object, BinaryFunction>();
+const sumFunctions = new WeakMap<object, SumFunction>();
+
+/** `out[i] = a[i] * b[i]` for `length` floats by ids (XNNPACK's multiply in the stock C++). */
+export function multiplyByIds(backend: WasmBackend, aId: number, bId: number, length: number, outId: number): void {
+  let multiply = multiplyFunctions.get(backend.wasm);
+  if (!multiply) {
+    const types = ['number', 'array', 'number', 'number', 'array', 'number', 'number', 'number'];
+    multiply = backend.wasm.cwrap('Multiply', null, types) as unknown as BinaryFunction;
+    multiplyFunctions.set(backend.wasm, multiply);
+  }
+  const shape = new Uint8Array(new Int32Array([length]).buffer);
+  multiply(aId, shape, 1, bId, shape, 1, 0, outId);
+}
+
+/** `out[i] = sum_j x[i * reduceSize + j]` for float32 by ids (the stock C++ `Sum`); `out` sets the count. */
+export function sumRowsByIds(backend: WasmBackend, xId: number, reduceSize: number, outId: number): void {
+  let sum = sumFunctions.get(backend.wasm);
+  if (!sum) {
+    sum = backend.wasm.cwrap('Sum', null, ['number', 'number', 'number', 'number']) as unknown as SumFunction;
+    sumFunctions.set(backend.wasm, sum);
+  }
+  sum(xId, reduceSize, 0, outId);
 }
