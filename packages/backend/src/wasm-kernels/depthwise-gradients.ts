@@ -64,7 +64,7 @@ function depthwiseInfo(
  */
 export const depthwiseTuning = {
   /**
-   * `DepthwiseConv2dNativeBackpropFilter` with multiplier 1: `'products'` (XNNPACK multiply + sum
+   * `DepthwiseConv2dNativeBackpropFilter` with multiplier 1: `'products'` (C++ multiply + row sum
    * per filter tap), `'loop'` (a JavaScript loop over the heap), or `'auto'` (products for stride 1).
    */
   filterAlgorithm: 'auto' as 'auto' | 'products' | 'loop',
@@ -85,8 +85,9 @@ function validRange(offset: number, stride: number, size: number, count: number)
 /**
  * `DepthwiseConv2dNativeBackpropFilter` for wasm: dW[a,b,c,m] = sum x[n, r*sh + a - top, s*sw + b - left, c] * dy[n, r, s, c*M + m].
  *
- * A loop over the wasm heap with float64 accumulators: depthwise filters are tiny and the work
- * equals one forward pass.
+ * Multiplier 1 at stride 1 (MobileNet): per filter tap one C++ multiply of shifted channel-major
+ * grids and one C++ row sum (see `backpropFilterByProducts`). Otherwise a loop over the wasm heap
+ * with float64 accumulators (faster at stride 2, where the grids would be mostly zeros).
  */
 export function depthwiseConv2dNativeBackpropFilter(args: {
   inputs: tf.NamedTensorInfoMap;
