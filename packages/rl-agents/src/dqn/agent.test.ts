@@ -69,6 +69,33 @@ describe('DqnAgent learning', () => {
     expect(agent.counters.numTimesteps).toBe(20);
   });
 
+  it('without an evalEnv, evaluates on the training env between episodes and a callback can stop', async () => {
+    const env = make('CartPole-v1');
+    const agent = new DqnAgent(env, {
+      learningStarts: 100,
+      trainFreq: 50,
+      gradientSteps: 2,
+      hiddenLayers: [16],
+      seed: 3,
+    });
+    const events: string[] = [];
+    const result = await agent.learn(env, {
+      totalTimesteps: 2000,
+      evalFreq: 300,
+      evalEpisodes: 2,
+      callback: (event) => {
+        events.push(event.type);
+        return event.type === 'eval' && events.filter((type) => type === 'eval').length === 2 ? false : undefined;
+      },
+    });
+    expect(result.stopped).toBe(true);
+    expect(result.evaluations).toHaveLength(2);
+    expect(result.numTimesteps).toBeLessThan(2000);
+    // Each evaluation comes right after a training episode ended.
+    expect(events[events.indexOf('eval') - 1]).toBe('episode');
+    for (const point of result.evaluations) expect(point.numTimesteps).toBeGreaterThanOrEqual(300);
+  });
+
   it('follows the linear epsilon schedule', async () => {
     const env = make('CartPole-v1');
     const agent = new DqnAgent(env, { explorationSteps: 100, explorationFinalEps: 0.1, learningStarts: 10_000 });
@@ -80,6 +107,8 @@ describe('DqnAgent learning', () => {
   });
 
   it('learns CartPole-v1 with a seed: a greedy evaluation averages above 150 within 30k steps', async () => {
+    const untrained = new DqnAgent(make('CartPole-v1'), { seed: 1 });
+    expect(untrained.evaluate(make('CartPole-v1'), { episodes: 10, seed: 0 }).mean).toBeLessThan(60);
     const result = await trainDqnUntilSolved(make('CartPole-v1'), {
       seed: 1,
       budget: 30_000,
@@ -90,6 +119,9 @@ describe('DqnAgent learning', () => {
     });
     expect(result.solved).toBe(true);
     expect(result.evalMean).toBeGreaterThan(150);
+    expect(result.envSteps).toBeGreaterThan(500); // after learningStarts, so it was learned
+    const evaluations = result.history.evaluations.map((point) => point.value);
+    expect(evaluations.at(-1) as number).toBeGreaterThan(evaluations[0] as number);
     expect(result.history.evaluations.length).toBeGreaterThan(0);
     expect(result.history.episodes.length).toBeGreaterThan(10);
     expect(result.updates).toBeGreaterThan(0);
