@@ -32,7 +32,7 @@ export function settingsFor(context: CommandContext): DemoSettings {
     quick,
     episodes: pick('episodes', 100, 5),
     dqnBudget: pick('dqnBudget', 100_000, 1_500),
-    ganEpochs: pick('ganEpochs', 8, 1),
+    ganEpochs: pick('ganEpochs', 5, 1),
     ganImages: pick('ganImages', 2_000, 100),
     transferEpochs: pick('transferEpochs', 10, 2),
     ganModel: typeof context.options.ganModel === 'string' ? context.options.ganModel : 'dcgan',
