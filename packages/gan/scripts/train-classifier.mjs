@@ -75,7 +75,13 @@ if (continuing) {
   previous = JSON.parse(await readFile(path.join(outDir, 'manifest.json'), 'utf8'));
   const topology = JSON.parse(await readFile(path.join(outDir, 'model.json'), 'utf8'));
   const weightData = new Uint8Array(await readFile(path.join(outDir, 'weights.bin'))).buffer;
-  const loaded = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: topology.modelTopology, weightSpecs: topology.weightsManifest[0].weights, weightData }));
+  const loaded = await tf.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: topology.modelTopology,
+      weightSpecs: topology.weightsManifest[0].weights,
+      weightData,
+    }),
+  );
   model.setWeights(loaded.getWeights());
   loaded.dispose();
   console.log(`continuing from the shipped weights (test accuracy ${previous.testAccuracy})`);
@@ -158,7 +164,9 @@ const manifest = {
   training: {
     script: 'scripts/train-classifier.mjs',
     runs: [
-      ...(continuing ? (previous.training.runs ?? [{ ...previous.training, testAccuracy: previous.testAccuracy }]) : []),
+      ...(continuing
+        ? (previous.training.runs ?? [{ ...previous.training, testAccuracy: previous.testAccuracy }])
+        : []),
       {
         command: `node scripts/train-classifier.mjs ${args.join(' ')}`.trim(),
         epochs,

@@ -18,6 +18,8 @@ export interface QuickRunOptions {
   epochs?: number;
   /** Batch size. @defaultValue `50` */
   batchSize?: number;
+  /** Batches per epoch at most (for very short runs). @defaultValue all full batches */
+  maxBatchesPerEpoch?: number;
   /** Seed of everything. @defaultValue `0` */
   seed?: number;
   /** Training data. @defaultValue the 2,000-image Fashion-MNIST subset embedded in `@tfkit/datasets` */
@@ -106,6 +108,7 @@ export async function quickRun(options: QuickRunOptions = {}): Promise<QuickRunR
       seed,
       sampleEvery: 1,
       log: options.log ?? false,
+      ...(options.maxBatchesPerEpoch ? { maxBatchesPerEpoch: options.maxBatchesPerEpoch } : {}),
       callbacks: {
         ...(options.onBatchEnd ? { onBatchEnd: options.onBatchEnd } : {}),
         onEpochEnd: async (end) => {
