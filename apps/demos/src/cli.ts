@@ -5,7 +5,7 @@ const output = {
   stdout: (text: string) => process.stdout.write(text),
   stderr: (text: string) => process.stderr.write(text),
   isTTY: process.stderr.isTTY === true,
-  columns: process.stderr.columns ?? 100,
+  columns: process.stderr.columns || 100,
 };
 
 runCli(process.argv.slice(2), output, commands).then(
