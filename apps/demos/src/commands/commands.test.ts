@@ -121,6 +121,8 @@ describe('rl-agents commands', () => {
       '--eval-episodes',
       '2',
       '--json',
+      '--save',
+      path.join(scratch, 'dqn'),
       '--seed',
       '2',
     );
@@ -131,6 +133,8 @@ describe('rl-agents commands', () => {
     expect(last.envSteps).toBeLessThanOrEqual(600);
     expect(last.seed).toBe(2);
     expect(result.err).toMatch(/dqn: /);
+    expect(result.err).toContain(`saved agent to ${path.join(scratch, 'dqn', 'agent.dqn')}`);
+    expect(readFileSync(path.join(scratch, 'dqn', 'agent.dqn')).length).toBeGreaterThan(1000);
   });
 });
 
