@@ -5,14 +5,19 @@ import { asWasmBackend, heapFloats, type WasmBackend } from './wasm-heap.js';
  * The stock wasm forward convolutions whose `'same'` and numeric padding tfkit rewrites as explicit
  * padding.
  *
- * - `pad: 'same'` with a filter dimension of 1 and a stride above 1 along it (for example a [3, 1]
- *   filter at stride [1, 2]): XNNPACK's TensorFlow-SAME mode fails in tfjs 4.22's wasm backend and
- *   the kernels return zeros or garbage.
- * - `pad: <number>` with a non-square filter: tfjs sizes the output with the filter height for both
- *   dimensions, XNNPACK with the real width, and writes past the output buffer (heap corruption).
+ * - `pad: 'same'` where TensorFlow's total padding along a dimension,
+ *   `(out - 1) * stride + effectiveFilter - in`, is negative (the stride skips the last input rows
+ *   or columns: a filter dimension of 1 at stride 2 on an even size, a 2-wide filter at stride 3 on
+ *   width 6, ...): XNNPACK's TensorFlow-SAME mode computes that padding unsigned and the kernels
+ *   return zeros or garbage.
+ * - `pad: <number>` with a non-square filter or unequal strides (or a rounding mode that changes
+ *   the size): tfjs sizes the output with the filter height and stride height for both dimensions,
+ *   XNNPACK with the real width, and writes past the output buffer (heap corruption).
  *
- * Explicit padding goes through XNNPACK's normal path; the output keeps the shape tfjs computes
- * (the cpu backend's), cropped from a larger XNNPACK output where the two disagree.
+ * Only those calls are rewritten; every other call goes straight to the stock kernel with its
+ * original arguments (no copy, no extra work beyond the size arithmetic). Explicit padding goes
+ * through XNNPACK's normal path; the output keeps the shape tfjs computes (the cpu backend's),
+ * cropped from a larger XNNPACK output where the two disagree.
  */
 export const paddingFixKernelNames = ['Conv2D', 'FusedConv2D', 'DepthwiseConv2dNative', 'FusedDepthwiseConv2D'];
 
@@ -40,6 +45,7 @@ function explicitPadding(kernelName: string, stock: tf.KernelFunc): tf.KernelFun
     // Pads that make XNNPACK's output exactly tfjs's; negative ones mean "crop afterwards".
     const bottom = (info.outHeight - 1) * info.strideHeight + info.effectiveFilterHeight - info.inHeight - top;
     const right = (info.outWidth - 1) * info.strideWidth + info.effectiveFilterWidth - info.inWidth - left;
+    if (stockIsCorrect(attrs.pad as 'same' | number, top, bottom, left, right)) return stock(args);
     const pad = [
       [0, 0],
       [top, Math.max(0, bottom)],
@@ -52,6 +58,17 @@ function explicitPadding(kernelName: string, stock: tf.KernelFunc): tf.KernelFun
   };
   wrappers.add(wrapper);
   return wrapper;
+}
+
+/**
+ * Whether the stock kernel computes this call correctly: for `'same'`, when TensorFlow's total
+ * padding (`top + bottom`, `left + right`) is non-negative along both dimensions; for a number `p`,
+ * when the pads that give tfjs's output size are `p` on every side (then XNNPACK's output size is
+ * tfjs's).
+ */
+function stockIsCorrect(pad: 'same' | number, top: number, bottom: number, left: number, right: number): boolean {
+  if (pad === 'same') return top + bottom >= 0 && left + right >= 0;
+  return top === pad && bottom === pad && left === pad && right === pad;
 }
 
 /** Copies the top-left `[N, h, w, C]` block of an NHWC tensor into a new one and frees the old one. */

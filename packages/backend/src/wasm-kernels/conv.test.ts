@@ -179,6 +179,40 @@ describe('forward convolutions on wasm with same or numeric padding', () => {
     });
   });
 
+  it('match cpu when the stride skips the last columns (negative TensorFlow padding, 2-wide filter at stride 3)', async () => {
+    const next = random(5);
+    const x = values(next, [2, 7, 6, 2]);
+    const filter = values(next, [2, 2, 2, 1]);
+    await expectSameOnBothBackends('[2,2] filter, strides [1,3], width 6', () => {
+      const input = tf.tensor4d(x, [2, 7, 6, 2]);
+      const weights = tf.tensor4d(filter, [2, 2, 2, 1]);
+      return [
+        tf.conv2d(input, weights, [1, 3], 'same'),
+        tf.fused.conv2d({ x: input, filter: weights, strides: [2, 3], pad: 'same', bias: tf.ones([1]) }),
+        tf.depthwiseConv2d(input, weights, [3, 3], 'same'),
+        tf.fused.depthwiseConv2d({ x: input, filter: weights, strides: [1, 3], pad: 'same', activation: 'relu' }),
+        // The common case goes straight to the stock kernel.
+        tf.conv2d(input, weights, 1, 'same'),
+        tf.depthwiseConv2d(input, weights, 2, 'same'),
+      ];
+    });
+  });
+
+  it('match cpu for numeric padding with a square filter and unequal strides', async () => {
+    const next = random(6);
+    const x = values(next, [1, 9, 8, 2]);
+    const filter = values(next, [3, 3, 2, 2]);
+    await expectSameOnBothBackends('numeric padding, strides [1,2]', () => {
+      const input = tf.tensor4d(x, [1, 9, 8, 2]);
+      const weights = tf.tensor4d(filter, [3, 3, 2, 2]);
+      return [
+        tf.conv2d(input, weights, [1, 2], 1),
+        tf.conv2d(input, weights, 2, 1),
+        tf.depthwiseConv2d(input, weights, 1, 2),
+      ];
+    });
+  });
+
   it('match cpu for numeric padding with non-square filters (stock wasm writes past its output)', async () => {
     const next = random(4);
     const x = values(next, [2, 5, 8, 2]);

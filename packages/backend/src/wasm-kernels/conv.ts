@@ -18,9 +18,10 @@ const convKernels: ReadonlyArray<[string, tf.KernelFunc]> = [
  * `DepthwiseConv2dNativeBackpropInput` are missing from stock wasm; its `Conv2DBackpropInput` is a
  * scalar loop and gets replaced. Stock kernels of the same name are unregistered first. The stock
  * forward kernels `Conv2D`, `FusedConv2D`, `DepthwiseConv2dNative` and `FusedDepthwiseConv2D` get
- * wrapped so that `'same'` and numeric padding run as explicit padding (works around zeros for a
- * filter dimension of 1 at a stride above 1, and heap corruption for numeric padding with
- * non-square filters).
+ * wrapped: the calls that stock wasm gets wrong run with explicit padding (`'same'` whose
+ * TensorFlow padding is negative, e.g. a filter dimension of 1 at stride 2 on an even size: zeros;
+ * numeric padding with non-square filters or strides: heap corruption); every other call goes
+ * straight to the stock kernel.
  *
  * @returns the names of the kernels registered by this call (empty when all were already ours)
  */
