@@ -34,6 +34,16 @@ describe('trainNaiveNnPolicy (the book naive NN policy)', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('trains the same policy for the same seed', async () => {
+    const options = { seed: 7, episodes: 60, epochs: 2, batchSize: 64, rewardThreshold: 40 };
+    const first = await trainNaiveNnPolicy(make('CartPole-v0'), options);
+    const second = await trainNaiveNnPolicy(make('CartPole-v0'), options);
+    const weights = (policy: typeof first) => policy.model.getWeights().map((tensor) => Array.from(tensor.dataSync()));
+    expect(weights(second)).toEqual(weights(first));
+    first.dispose();
+    second.dispose();
+  });
+
   it('says what to do when no episode passes the threshold', async () => {
     await expect(trainNaiveNnPolicy(make('CartPole-v0'), { episodes: 3, rewardThreshold: 1000 })).rejects.toThrow(
       RlConfigError,

@@ -106,14 +106,34 @@ export async function trainNaiveNnPolicy(env: AgentEnv, options: NaiveNnOptions 
   model.compile({ optimizer, loss: 'categoricalCrossentropy' });
   const xs = tf.tensor2d(observations, [labels.length, size]);
   const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), actions).toFloat());
+  // tfjs's own `shuffle: true` draws from Math.random; shuffle with the seeded generator instead,
+  // so that the same seed trains the same policy.
+  const order = Int32Array.from({ length: labels.length }, (_, index) => index);
   try {
-    await model.fit(xs, ys, {
-      epochs: options.epochs ?? 50,
-      batchSize: options.batchSize ?? 32,
-      shuffle: true,
-      verbose: 0,
-      callbacks: { onEpochEnd: (epoch, logs) => options.onEpoch?.(epoch, logs?.loss ?? Number.NaN) },
-    });
+    for (let epoch = 0; epoch < (options.epochs ?? 50); epoch++) {
+      for (let index = order.length - 1; index > 0; index--) {
+        const other = random.int(index + 1);
+        const swap = order[index] as number;
+        order[index] = order[other] as number;
+        order[other] = swap;
+      }
+      const [epochXs, epochYs] = tf.tidy(() => {
+        const indices = tf.tensor1d(order, 'int32');
+        return [xs.gather(indices), ys.gather(indices)];
+      });
+      try {
+        const history = await model.fit(epochXs, epochYs, {
+          epochs: 1,
+          batchSize: options.batchSize ?? 32,
+          shuffle: false,
+          verbose: 0,
+        });
+        options.onEpoch?.(epoch, (history.history.loss?.[0] as number | undefined) ?? Number.NaN);
+      } finally {
+        epochXs.dispose();
+        epochYs.dispose();
+      }
+    }
   } finally {
     xs.dispose();
     ys.dispose();
