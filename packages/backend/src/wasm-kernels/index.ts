@@ -1,3 +1,4 @@
+import { registerActivationGradients } from './activation-gradients.js';
 import { registerConvKernels } from './conv.js';
 import { registerMathKernels } from './math.js';
 
@@ -7,10 +8,12 @@ import { registerMathKernels } from './math.js';
  * - `conv.ts`: `Conv2DBackpropFilter`, `Conv2DBackpropInput`, `DepthwiseConv2dNativeBackpropFilter`,
  *   `DepthwiseConv2dNativeBackpropInput`.
  * - `math.ts`: fast transposed `BatchMatMul` / `_FusedMatMul`, `Tile`, leading-axis `Sum` / `Mean`,
- *   and a correct `MaxPoolGrad`.
+ *   a correct `MaxPoolGrad`, and `Identity` / same-dtype `Cast` without a copy.
+ * - `activation-gradients.ts`: one-pass gradients of `Relu`, `Relu6` and `ClipByValue` (a tfjs
+ *   gradient override that uses tfkit's kernel on wasm and the stock composition elsewhere).
  *
  * @returns the names of the kernels that were registered by this call (empty when already done)
  */
 export function registerWasmTrainingKernels(): string[] {
-  return [...registerConvKernels(), ...registerMathKernels()];
+  return [...registerConvKernels(), ...registerMathKernels(), ...registerActivationGradients()];
 }

@@ -1,3 +1,4 @@
+import { makeCast, makeIdentity } from './identity.js';
 import { makeBatchMatMul, makeFusedMatMul } from './mat-mul.js';
 import { overrideWasmKernel } from './math-backend.js';
 import { makeMaxPoolGrad } from './max-pool-grad.js';
@@ -5,7 +6,16 @@ import { makeReduce } from './reduce.js';
 import { makeTile } from './tile.js';
 
 /** The kernels {@link registerMathKernels} replaces on the wasm backend. */
-export const mathKernelNames = ['BatchMatMul', '_FusedMatMul', 'Tile', 'Sum', 'Mean', 'MaxPoolGrad'] as const;
+export const mathKernelNames = [
+  'BatchMatMul',
+  '_FusedMatMul',
+  'Tile',
+  'Sum',
+  'Mean',
+  'MaxPoolGrad',
+  'Identity',
+  'Cast',
+] as const;
 
 /**
  * Registers the matmul / tile / reduction / pooling-gradient kernels for wasm (idempotent).
@@ -15,6 +25,8 @@ export const mathKernelNames = ['BatchMatMul', '_FusedMatMul', 'Tile', 'Sum', 'M
  * - `Tile`: block copies instead of per-element index arithmetic.
  * - `Sum`, `Mean`: reductions over leading or interleaved axes without a transpose.
  * - `MaxPoolGrad`: correct for windows whose maximum is negative.
+ * - `Identity`, `Cast` to the same dtype: share the input's data like cpu instead of copying it
+ *   (tfjs clones every tensor saved for the backward pass).
  *
  * @returns names registered by this call (empty when already registered)
  */
@@ -29,5 +41,7 @@ export function registerMathKernels(): string[] {
   register('Sum', (stock) => makeReduce('Sum', stock));
   register('Mean', (stock) => makeReduce('Mean', stock));
   register('MaxPoolGrad', makeMaxPoolGrad);
+  register('Identity', makeIdentity);
+  register('Cast', makeCast);
   return registered;
 }
