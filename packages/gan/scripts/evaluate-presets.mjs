@@ -3,7 +3,8 @@
 // the quality score (FID against the embedded 1,000-image test subset, class entropy) per epoch,
 // with the real-vs-real and noise scores to read them against. Grids go to --out.
 //
-//   pnpm build && node scripts/evaluate-presets.mjs [--presets dense-tuned,dcgan-tuned] [--epochs 5] [--out gan-eval]
+//   pnpm build && node scripts/evaluate-presets.mjs [--presets dense-tuned,dcgan-tuned] [--epochs 5] [--batch 50]
+//     [--max-batches N] [--score-count 1000] [--out gan-eval]
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ensureBackend } from '@tfkit/backend';
@@ -19,6 +20,7 @@ const presets = value('presets', 'dense-tuned,dcgan-tuned,conditional,dense,dcga
 const epochs = Number(value('epochs', 5));
 const batchSize = Number(value('batch', 50));
 const scoreCount = Number(value('score-count', 1000));
+const maxBatches = Number(value('max-batches', 0));
 const out = path.resolve(value('out', 'gan-eval'));
 const info = await ensureBackend({ log: false });
 console.log(info.reason);
@@ -33,6 +35,7 @@ for (const preset of presets) {
     seed: 1,
     data,
     scoreCount,
+    ...(maxBatches > 0 ? { maxBatchesPerEpoch: maxBatches } : {}),
     onEpochEnd: async (epoch) => {
       const file = path.join(out, `${preset}-epoch-${String(epoch.epoch + 1).padStart(2, '0')}.png`);
       const { mkdir } = await import('node:fs/promises');

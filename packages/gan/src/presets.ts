@@ -7,7 +7,7 @@ import { buildNetwork, type LayerFactory, type Network } from './networks.js';
  *
  * - `'dense'`: the book's dense GAN (G 1,526,288 params, D 201,217).
  * - `'dcgan'`: the book's DCGAN (G 21,162,496 params, D 14,209).
- * - `'dense-tuned'`: a dense GAN with a wider discriminator and Adam 2e-4, beta1 0.5.
+ * - `'dense-tuned'`: a dense GAN with batch norm in the generator, a wider discriminator and Adam 2e-4, beta1 0.5.
  * - `'dcgan-tuned'`: a standard DCGAN (transposed convolutions, batch norm, a generator ending in a convolution).
  * - `'conditional'`: `'dense-tuned'` with a one-hot class label fed to both networks.
  */
@@ -63,10 +63,20 @@ function discriminatorHead(factory: LayerFactory): tf.layers.Layer[] {
   ];
 }
 
-function denseGenerator(factory: LayerFactory, nZ: number, classes: number, units: number[]): Network {
+function denseGenerator(
+  factory: LayerFactory,
+  nZ: number,
+  classes: number,
+  units: number[],
+  batchNorm = false,
+): Network {
   const layers: tf.layers.Layer[] = [];
   units.forEach((size, index) => {
-    layers.push(dense(factory, size, `${index}_dense`), leaky(factory, `${index}_leaky_relu`));
+    layers.push(dense(factory, size, `${index}_dense`));
+    if (batchNorm) {
+      layers.push(tf.layers.batchNormalization({ momentum: 0.8, name: `${factory.prefix}_${index}_bn` }));
+    }
+    layers.push(leaky(factory, `${index}_leaky_relu`));
   });
   layers.push(dense(factory, IMAGE_SIZE, 'out', { activation: 'tanh' }));
   return buildNetwork('generator', nZ, classes, layers, false);
@@ -150,7 +160,7 @@ export const presets: Record<GanPreset, PresetDefinition> = {
     classes: 0,
     defaultStyle: 'split',
     optimizers: tunedOptimizers,
-    generator: (factory) => denseGenerator(factory, 100, 0, [256, 512, 1024]),
+    generator: (factory) => denseGenerator(factory, 100, 0, [256, 512, 1024], true),
     discriminator: (factory) => denseDiscriminator(factory, 0, [512, 256]),
   },
   'dcgan-tuned': {
@@ -220,7 +230,7 @@ export const presets: Record<GanPreset, PresetDefinition> = {
     classes: 10,
     defaultStyle: 'split',
     optimizers: tunedOptimizers,
-    generator: (factory) => denseGenerator(factory, 100, 10, [256, 512, 1024]),
+    generator: (factory) => denseGenerator(factory, 100, 10, [256, 512, 1024], true),
     discriminator: (factory) => denseDiscriminator(factory, 10, [512, 256]),
   },
 };
