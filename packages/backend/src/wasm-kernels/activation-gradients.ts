@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { floatView, type KernelArguments, mathBackend } from './math-backend.js';
+import { floatView, type KernelArguments, mathBackend } from './wasm-heap.js';
 
 /**
  * Name of the tfkit kernel that computes the gradient of `Relu6` and `ClipByValue` in one pass:

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { type KernelArguments, mathBackend } from './math-backend.js';
+import { type KernelArguments, mathBackend } from './wasm-heap.js';
 
 /** A wasm backend with the reference counting tfjs 4.22 gives it (what its stock `Reshape` uses). */
 interface ReferenceCountingBackend {

@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   type KernelArguments,
-  type MathWasmBackend,
   mathBackend,
   record,
   registerSlice,
   releaseSlice,
   runWasmKernel,
-} from './math-backend.js';
+  type WasmBackend,
+} from './wasm-heap.js';
 
 // Must match `FusableActivation` in tfjs-backend-wasm/src/cc/fusable_activations.h.
 const fusableActivation: Record<string, number> = {
@@ -39,7 +39,7 @@ type FusedMatMulFunction = (
 const bindings = new WeakMap<object, FusedMatMulFunction>();
 
 /** The C++ `_FusedMatMul` entry point; with both operands untransposed and batch 1 it runs XNNPACK. */
-function fusedMatMulBinding(backend: MathWasmBackend): FusedMatMulFunction {
+function fusedMatMulBinding(backend: WasmBackend): FusedMatMulFunction {
   let binding = bindings.get(backend.wasm);
   if (!binding) {
     const number = 'number';
@@ -87,7 +87,7 @@ function isRow(info: tf.TensorInfo | undefined, n: number): boolean {
  * Swaps the last two axes into a new tensor with a cache-blocked copy on the heap (about twice as
  * fast as the stock wasm Transpose, which writes with a stride). Caller disposes the result.
  */
-export function transposeLastTwo(backend: MathWasmBackend, info: tf.TensorInfo, shape = info.shape): tf.TensorInfo {
+export function transposeLastTwo(backend: WasmBackend, info: tf.TensorInfo, shape = info.shape): tf.TensorInfo {
   const rank = shape.length;
   const rows = shape[rank - 2] ?? 1;
   const columns = shape[rank - 1] ?? 1;
@@ -117,7 +117,7 @@ export function transposeLastTwo(backend: MathWasmBackend, info: tf.TensorInfo, 
 }
 
 /** Applies bias and activation with the wasm element-wise kernels; consumes `out`. */
-function applyEpilogue(backend: MathWasmBackend, out: tf.TensorInfo, epilogue: Epilogue): tf.TensorInfo {
+function applyEpilogue(backend: WasmBackend, out: tf.TensorInfo, epilogue: Epilogue): tf.TensorInfo {
   let current = out;
   const step = (next: tf.TensorInfo) => {
     backend.disposeData(current.dataId);
@@ -183,7 +183,7 @@ function batchIndexer(outOuter: number[], operandOuter: number[]): (index: numbe
  * batches run one XNNPACK product per batch over slices of the heap.
  */
 export function fastMatMul(
-  backend: MathWasmBackend,
+  backend: WasmBackend,
   a: tf.TensorInfo,
   b: tf.TensorInfo,
   transposeA: boolean,
@@ -254,17 +254,18 @@ export function fastMatMul(
       );
       fusedInKernel = fusable;
     } else {
-      const aOffset = record(backend, aPlain).memoryOffset;
-      const bOffset = record(backend, bPlain).memoryOffset;
-      const outOffset = record(backend, out).memoryOffset;
+      // Float indices into the heap.
+      const aOffset = record(backend, aPlain).memoryOffset >>> 2;
+      const bOffset = record(backend, bPlain).memoryOffset >>> 2;
+      const outOffset = record(backend, out).memoryOffset >>> 2;
       const aIndex = batchIndexer(outOuter, aOuter);
       const bIndex = batchIndexer(outOuter, bOuter);
       const aShape = shapeBytes([1, m, k]);
       const bShape = shapeBytes([1, k, n]);
       for (let index = 0; index < batch; index++) {
-        const aSlice = registerSlice(backend, aOffset + aIndex(index) * m * k * 4, m * k);
-        const bSlice = registerSlice(backend, bOffset + bIndex(index) * k * n * 4, k * n);
-        const outSlice = registerSlice(backend, outOffset + index * m * n * 4, m * n);
+        const aSlice = registerSlice(backend, aOffset + aIndex(index) * m * k, m * k);
+        const bSlice = registerSlice(backend, bOffset + bIndex(index) * k * n, k * n);
+        const outSlice = registerSlice(backend, outOffset + index * m * n, m * n);
         try {
           multiply(aSlice, aShape, 3, bSlice, bShape, 3, 0, 0, 0, 0, 0, 0, outSlice);
         } finally {
@@ -301,7 +302,7 @@ function swapIsCheaper(m: number, k: number, n: number, transposeA: boolean, tra
 
 /** `op(a) op(b)` computed as `(op(b)^T op(a)^T)^T` on the XNNPACK path (single matrices only). */
 function swappedMatMul(
-  backend: MathWasmBackend,
+  backend: WasmBackend,
   a: tf.TensorInfo,
   b: tf.TensorInfo,
   transposeA: boolean,

@@ -1,9 +1,9 @@
 import { makeCast, makeIdentity } from './identity.js';
 import { makeBatchMatMul, makeFusedMatMul } from './mat-mul.js';
-import { overrideWasmKernel } from './math-backend.js';
 import { makeMaxPoolGrad } from './max-pool-grad.js';
 import { makeReduce } from './reduce.js';
 import { makeTile } from './tile.js';
+import { overrideWasmKernel } from './wasm-heap.js';
 
 /** The kernels {@link registerMathKernels} replaces on the wasm backend. */
 export const mathKernelNames = [

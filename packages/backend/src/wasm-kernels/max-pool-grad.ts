@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { floatView, type KernelArguments, mathBackend } from './math-backend.js';
+import { floatView, type KernelArguments, mathBackend } from './wasm-heap.js';
 
 /**
  * `MaxPoolGrad` for wasm. Routes each output gradient to the first maximum of its window in

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { floatView, type KernelArguments, mathBackend } from './math-backend.js';
+import { floatView, type KernelArguments, mathBackend } from './wasm-heap.js';
 
 /** Below this many elements the stock kernels are as fast and are used as they are. */
 const minimumSize = 4096;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { type KernelArguments, mathBackend, view } from './math-backend.js';
+import { type KernelArguments, mathBackend, view } from './wasm-heap.js';
 
 /** Merges axes that tile as one block: size-1 axes with one repetition vanish, an axis repeated once joins the axis before it. */
 function collapse(shape: number[], reps: number[]): { shape: number[]; reps: number[] } {

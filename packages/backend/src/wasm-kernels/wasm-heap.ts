@@ -19,7 +19,7 @@ export interface WasmBackend {
   /** The next C++ tensor id the backend hands out. */
   dataIdNextNumber: number;
   /** Allocates an uninitialised tensor on the heap and registers it with the C++ side. */
-  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   /** Drops one reference of a data id and frees its memory when none are left. */
   disposeData(dataId: object, force?: boolean): boolean;
 }
@@ -39,22 +39,42 @@ export class WasmKernelError extends TfkitError {
   }
 }
 
+/** Kernel functions as tfjs calls them. */
+export type KernelArguments = Parameters<tf.KernelFunc>[0];
+
+/** Whether a kernel's `backend` argument is the tfjs wasm backend (with the parts tfkit uses). */
+function isWasmBackend(backend: unknown): backend is WasmBackend {
+  const candidate = backend as Partial<WasmBackend> | undefined;
+  return (
+    candidate?.wasm?.HEAPU8 !== undefined &&
+    typeof candidate.wasm.cwrap === 'function' &&
+    candidate.dataIdMap !== undefined &&
+    typeof candidate.dataIdNextNumber === 'number' &&
+    typeof candidate.makeOutput === 'function'
+  );
+}
+
 /** Narrows the `backend` argument of a kernel function to the wasm backend. */
 export function asWasmBackend(backend: unknown, kernelName: string): WasmBackend {
-  const candidate = backend as Partial<WasmBackend> | undefined;
-  if (
-    !candidate?.wasm?.HEAPU8 ||
-    typeof candidate.wasm.cwrap !== 'function' ||
-    !candidate.dataIdMap ||
-    typeof candidate.dataIdNextNumber !== 'number' ||
-    typeof candidate.makeOutput !== 'function'
-  ) {
+  if (!isWasmBackend(backend)) {
     throw new WasmKernelError(
       kernelName,
       'this kernel runs only on the tfjs wasm backend; call ensureBackend() first.',
     );
   }
-  return candidate as WasmBackend;
+  return backend;
+}
+
+/** Narrows a kernel's `backend` argument; undefined when it is not the wasm backend. */
+export function mathBackend(backend: unknown): WasmBackend | undefined {
+  return isWasmBackend(backend) ? backend : undefined;
+}
+
+/** The C++ id and heap byte offset of a tensor's data. */
+export function record(backend: WasmBackend, info: tf.TensorInfo): { id: number; memoryOffset: number } {
+  const found = backend.dataIdMap.get(info.dataId);
+  if (!found) throw new Error('[@tfkit/backend] tensor data is not on the wasm backend; call ensureBackend() first.');
+  return found;
 }
 
 /** A float32 view of a tensor's data on the wasm heap. Fetch it again after anything that may grow the heap. */
@@ -242,4 +262,68 @@ export function sumRowsByIds(backend: WasmBackend, xId: number, reduceSize: numb
     sumFunctions.set(backend.wasm, sum);
   }
   sum(xId, reduceSize, 0, outId);
+}
+
+/**
+ * A typed view of a tensor's data on the wasm heap.
+ *
+ * @remarks Make views only after the last allocation of a kernel: growing the heap detaches them.
+ */
+export function view(backend: WasmBackend, info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array {
+  const { memoryOffset } = record(backend, info);
+  const size = tf.util.sizeFromShape(info.shape);
+  const buffer = backend.wasm.HEAPU8.buffer;
+  if (info.dtype === 'float32') return new Float32Array(buffer, memoryOffset, size);
+  if (info.dtype === 'int32') return new Int32Array(buffer, memoryOffset, size);
+  if (info.dtype === 'bool') return new Uint8Array(buffer, memoryOffset, size);
+  throw new Error(`[@tfkit/backend] no heap view for dtype ${info.dtype}.`);
+}
+
+/** A float32 view of a tensor's data on the wasm heap (see {@link view}). */
+export function floatView(backend: WasmBackend, info: tf.TensorInfo): Float32Array {
+  const { memoryOffset } = record(backend, info);
+  return new Float32Array(backend.wasm.HEAPU8.buffer, memoryOffset, tf.util.sizeFromShape(info.shape));
+}
+
+/** Runs the kernel currently registered for wasm under `kernelName` (stock, or another override). */
+export function runWasmKernel(
+  backend: WasmBackend,
+  kernelName: string,
+  inputs: tf.NamedTensorInfoMap,
+  attrs: tf.NamedAttrMap = {},
+): tf.TensorInfo {
+  const config = tf.getKernel(kernelName, 'wasm');
+  if (!config)
+    throw new Error(`[@tfkit/backend] the wasm backend has no ${kernelName} kernel; is tfjs 4.22 installed?`);
+  const result = config.kernelFunc({ inputs, attrs, backend: backend as unknown as tf.KernelBackend });
+  return (Array.isArray(result) ? result[0] : result) as tf.TensorInfo;
+}
+
+const marker = Symbol.for('tfkit.wasmMathKernel');
+const stockKernels = new Map<string, tf.KernelFunc>();
+
+/**
+ * Replaces the wasm kernel `kernelName` by `make(stock)` (idempotent).
+ *
+ * @param kernelName - tfjs kernel name, e.g. `'BatchMatMul'`
+ * @param make - builds the new kernel function from the stock one (undefined when tfjs has none)
+ * @returns true when this call registered the kernel, false when it was already registered
+ */
+export function overrideWasmKernel(
+  kernelName: string,
+  make: (stock: tf.KernelFunc | undefined) => tf.KernelFunc,
+): boolean {
+  const existing = tf.getKernel(kernelName, 'wasm');
+  if (existing && (existing.kernelFunc as unknown as Record<symbol, unknown>)[marker] === true) return false;
+  const stock = existing?.kernelFunc ?? stockKernels.get(kernelName);
+  if (stock) stockKernels.set(kernelName, stock);
+  const kernelFunc = make(stock);
+  (kernelFunc as unknown as Record<symbol, unknown>)[marker] = true;
+  if (existing) tf.unregisterKernel(kernelName, 'wasm');
+  const config: tf.KernelConfig = { kernelName, backendName: 'wasm', kernelFunc };
+  // Keep the stock setup so that a re-created wasm backend still prepares the C++ bindings we delegate to.
+  if (existing?.setupFunc) config.setupFunc = existing.setupFunc;
+  if (existing?.disposeFunc) config.disposeFunc = existing.disposeFunc;
+  tf.registerKernel(config);
+  return true;
 }
