@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs the offline transfer experiment (runFashionTransferExperiment) and prints its table:
-//   node packages/vision-transfer/scripts/fashion-transfer.mjs [--per-class 100] [--epochs 20] [--seed 1] [--embedded]
+//   node packages/vision-transfer/scripts/fashion-transfer.mjs [--per-class 100] [--epochs 20] [--seed 1] [--embedded] [--backbone dir]
+//        [--feature-layer block3_pool|fc1]
 import { parseArgs } from 'node:util';
 import { ensureBackend } from '@tfkit/backend';
 import { runFashionTransferExperiment } from '../dist/index.js';
@@ -11,6 +12,8 @@ const { values } = parseArgs({
     epochs: { type: 'string', default: '20' },
     seed: { type: 'string', default: '1' },
     embedded: { type: 'boolean', default: false },
+    backbone: { type: 'string' },
+    'feature-layer': { type: 'string', default: 'block3_pool' },
   },
 });
 await ensureBackend();
@@ -19,6 +22,8 @@ const report = await runFashionTransferExperiment({
   epochs: Number(values.epochs),
   seed: Number(values.seed),
   data: values.embedded ? 'embedded' : 'auto',
+  featureLayer: values['feature-layer'],
+  ...(values.backbone === undefined ? {} : { backboneDirectory: values.backbone }),
   onProgress: (event) => {
     if (event.stage === 'data') console.log(`data: ${event.message}`);
     if (event.stage === 'evaluate')
@@ -27,7 +32,7 @@ const report = await runFashionTransferExperiment({
 });
 const { settings } = report;
 console.log(
-  `\nFashion-MNIST 6-9 (${report.classNames.join(', ')}), ${settings.trainPerClass} training images per class, ${settings.epochs} epochs, seed ${settings.seed}, ${report.backend}`,
+  `\nFashion-MNIST 6-9 (${report.classNames.join(', ')}), ${settings.trainPerClass} training images per class, ${settings.epochs} epochs, seed ${settings.seed}, cut at ${settings.featureLayer}, ${report.backend}`,
 );
 console.log('\n| method | test accuracy | train seconds |\n|---|---|---|');
 for (const result of report.results) {

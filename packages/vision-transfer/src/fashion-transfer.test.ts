@@ -1,7 +1,15 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { VisionOptionError } from './errors.js';
-import { buildFashionBackbone, loadFashionBackbone, runFashionTransferExperiment } from './fashion-transfer.js';
+import { VisionOptionError, WeightsLoadError } from './errors.js';
+import {
+  buildFashionBackbone,
+  fashionBackboneUrl,
+  loadFashionBackbone,
+  runFashionTransferExperiment,
+} from './fashion-transfer.js';
 import { useTestBackend } from './test-support/setup.js';
 
 beforeAll(useTestBackend);
@@ -19,6 +27,17 @@ describe('Fashion-MNIST transfer experiment', () => {
     );
     backbone.dispose();
     fresh.dispose();
+  });
+
+  it('loads a backbone from another directory and names the directory when it is missing', async () => {
+    const shipped = fileURLToPath(fashionBackboneUrl);
+    const backbone = await loadFashionBackbone(shipped.replace(/\/$/, ''));
+    expect(backbone.countParams()).toBe(51_814);
+    backbone.dispose();
+    const missing = join(tmpdir(), 'tfkit-no-such-backbone');
+    const error = await loadFashionBackbone(missing).catch((caught: unknown) => caught);
+    expect(WeightsLoadError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain(`${missing}/`);
   });
 
   it('runs the three methods on the embedded subset and says which data it used', async () => {
@@ -55,5 +74,8 @@ describe('Fashion-MNIST transfer experiment', () => {
       /only 200 training images of class 6/,
     );
     await expect(runFashionTransferExperiment({ epochs: 1 })).rejects.toThrow(VisionOptionError);
+    await expect(
+      runFashionTransferExperiment({ featureLayer: 'block2_pool' as 'fc1', data: 'embedded' }),
+    ).rejects.toThrow(/featureLayer must be 'block3_pool' or 'fc1'/);
   });
 });

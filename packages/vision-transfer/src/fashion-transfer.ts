@@ -84,6 +84,8 @@ export function buildFashionBackbone(options: FashionBackboneOptions = {}): tf.L
  * Loads the backbone shipped in this package (pretrained by `scripts/pretrain-backbone.mjs` on
  * every training image of Fashion-MNIST classes 0-5), checking its files' sha256.
  *
+ * @param from - another backbone written by `scripts/pretrain-backbone.mjs --out <directory>`
+ * (model.json, shard, `tfkit-checksums.json`); the shipped one by default
  * @returns the 6-class model; the caller disposes it
  * @throws {@link WeightsLoadError} when the shipped files are damaged (reinstall the package)
  * @example
@@ -91,15 +93,15 @@ export function buildFashionBackbone(options: FashionBackboneOptions = {}): tf.L
  * const backbone = await loadFashionBackbone();
  * ```
  */
-export async function loadFashionBackbone(): Promise<tf.LayersModel> {
-  const directory = fileURLToPath(fashionBackboneUrl);
+export async function loadFashionBackbone(from?: string): Promise<tf.LayersModel> {
+  const directory = from === undefined ? fileURLToPath(fashionBackboneUrl) : from.endsWith('/') ? from : `${from}/`;
   let checksums: { files: Record<string, { sha256: string }> };
   try {
     checksums = JSON.parse(await readFile(`${directory}tfkit-checksums.json`, 'utf8'));
   } catch (error) {
     throw new WeightsLoadError(
       directory,
-      `the shipped Fashion-MNIST backbone is missing from ${directory}; reinstall @tfkit/vision-transfer or run scripts/pretrain-backbone.mjs.`,
+      `the Fashion-MNIST backbone is missing from ${directory}; ${from === undefined ? 'reinstall @tfkit/vision-transfer' : 'pass the --out directory of scripts/pretrain-backbone.mjs'}.`,
       { cause: error },
     );
   }
@@ -146,7 +148,13 @@ export interface FashionTransferReport {
   classNames: string[];
   results: FashionMethodResult[];
   /** Seed and budget used. */
-  settings: { trainPerClass: number; epochs: number; seed: number; batchSize: number };
+  settings: {
+    trainPerClass: number;
+    epochs: number;
+    seed: number;
+    batchSize: number;
+    featureLayer: 'block3_pool' | 'fc1';
+  };
   /** Backend that ran it. */
   backend: string;
 }
@@ -190,6 +198,19 @@ export interface FashionTransferOptions {
    * @defaultValue all
    */
   maxTestImages?: number;
+  /**
+   * Where the backbone is cut: `'block3_pool'` (the last conv block, 3x3x32 features) or `'fc1'`
+   * (its pretrained 128-unit dense embedding). The new head (Dense 128 relu, Dropout 0.3, Dense 4
+   * softmax) goes on top; from-scratch uses the same network with random weights.
+   * @defaultValue `'block3_pool'`
+   */
+  featureLayer?: 'block3_pool' | 'fc1';
+  /**
+   * Directory of another pretrained backbone of the same architecture (written by
+   * `scripts/pretrain-backbone.mjs --out <directory>`).
+   * @defaultValue the backbone shipped in `assets/fashion-backbone/`
+   */
+  backboneDirectory?: string;
   /** Progress callback. */
   onProgress?: (progress: FashionTransferProgress) => void;
 }
@@ -256,6 +277,10 @@ export async function runFashionTransferExperiment(
   }
   if (!Number.isInteger(epochs) || epochs < 2)
     throw new VisionOptionError(`epochs must be an integer >= 2; got ${epochs}.`);
+  const featureLayer = options.featureLayer ?? 'block3_pool';
+  if (featureLayer !== 'block3_pool' && featureLayer !== 'fc1') {
+    throw new VisionOptionError(`featureLayer must be 'block3_pool' or 'fc1'; got ${JSON.stringify(featureLayer)}.`);
+  }
   const progress = options.onProgress ?? (() => {});
 
   const [trainAll, testAll] = await Promise.all([
@@ -303,10 +328,12 @@ export async function runFashionTransferExperiment(
     const methods: FashionMethodResult['method'][] = ['fromScratch', 'frozenBackbone', 'fineTuned'];
     for (const method of methods) {
       const source =
-        method === 'fromScratch' ? buildFashionBackbone({ classes: 6, seed }) : await loadFashionBackbone();
+        method === 'fromScratch'
+          ? buildFashionBackbone({ classes: 6, seed })
+          : await loadFashionBackbone(options.backboneDirectory);
       const base = tf.model({
         inputs: source.inputs,
-        outputs: source.getLayer('block3_pool').output as tf.SymbolicTensor,
+        outputs: source.getLayer(featureLayer).output as tf.SymbolicTensor,
       });
       const transfer = createTransferModel({
         base,
@@ -349,7 +376,7 @@ export async function runFashionTransferExperiment(
     data,
     classNames: transferClasses.map((label) => trainAll.classNames[label]!),
     results,
-    settings: { trainPerClass, epochs, seed, batchSize },
+    settings: { trainPerClass, epochs, seed, batchSize, featureLayer },
     backend: tf.getBackend(),
   };
 }
