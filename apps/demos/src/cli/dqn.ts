@@ -1,9 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import type { RgbFrame } from '@tfkit/gym-lite';
+import type { DqnAgent, HistoryPoint, LearnEvent } from '@tfkit/rl-agents';
 import { FeatureUnavailableError } from './errors.js';
-import { type GymEnv, type GymLite, isRgbFrame, makeEnv, type RgbFrame } from './gym.js';
+import { type GymEnv, type GymLite, isRgbFrame, makeEnv } from './gym.js';
 import type { Progress } from './progress.js';
-import type { DqnAgent, HistoryPoint, LearnEvent, RlAgents } from './rl.js';
+import type { RlAgents } from './rl.js';
 
 /** Options of {@link trainDqn}. */
 export interface TrainDqnOptions {
@@ -39,8 +41,6 @@ export interface TrainDqnResult {
  * evaluation reaches the environment's reward threshold (475 on CartPole-v1) or the budget ends.
  */
 export async function trainDqn(rl: RlAgents, gym: GymLite, options: TrainDqnOptions): Promise<TrainDqnResult> {
-  const train = rl.trainDqnUntilSolved;
-  if (typeof train !== 'function') throw new FeatureUnavailableError('@tfkit/rl-agents', '`trainDqnUntilSolved`');
   const env = makeEnv(gym, options.envId);
   const evalEnv = makeEnv(gym, options.envId);
   const threshold = env.spec?.rewardThreshold ?? gym.spec(options.envId).rewardThreshold ?? Number.POSITIVE_INFINITY;
@@ -48,7 +48,7 @@ export async function trainDqn(rl: RlAgents, gym: GymLite, options: TrainDqnOpti
   let lastReturn = Number.NaN;
   let episodes = 0;
   try {
-    const result = await train.call(rl, env, {
+    const result = await rl.trainDqnUntilSolved(env, {
       seed: options.seed,
       budget: options.budget,
       threshold,
@@ -123,7 +123,6 @@ export function recordEpisode(
 
 /** Saves an agent to `directory/agent.dqn` with `saveDqnAgent`; returns the file. */
 export async function saveDqn(rl: RlAgents, agent: DqnAgent, directory: string): Promise<string> {
-  if (typeof rl.saveDqnAgent !== 'function') throw new FeatureUnavailableError('@tfkit/rl-agents', '`saveDqnAgent`');
   mkdirSync(directory, { recursive: true });
   const file = path.join(directory, 'agent.dqn');
   await rl.saveDqnAgent(agent, file);

@@ -1,86 +1,14 @@
-import { FeatureUnavailableError } from './errors.js';
-import { importPackage } from './packages.js';
+import type { IdxDataset } from '@tfkit/datasets';
+import type { GanPreset, GanStyle } from '@tfkit/gan';
 
-/** What one epoch of GAN training logged. */
-export interface EpochLog {
-  epoch: number;
-  dLoss: number;
-  gLoss: number;
-  dReal: number;
-  dFake: number;
-}
+/** `@tfkit/gan` as the CLI uses it. */
+export type GanPackage = typeof import('@tfkit/gan');
 
-/** Per-batch progress of `trainGan`. */
-export interface BatchProgress {
-  epoch: number;
-  batch: number;
-  batches: number;
-  metrics: { dLoss: number; gLoss: number; dReal: number; dFake: number };
-}
-
-/** A quality score of generated images. */
-export interface QualityScore {
-  fid: number;
-  classEntropy: number;
-  classesCovered: number;
-  count: number;
-}
-
-/** The part of a `Gan` the CLI uses. */
-export interface Gan {
-  readonly preset: string;
-  readonly style: string;
-  readonly classes: number;
-  sample(n: number, options?: { seed?: number; labels?: number | readonly number[] }): Uint8Array;
-  parameterCounts(): { generator: number; discriminator: number };
-  dispose(): void;
-}
-
-/** Training images for the GAN. */
-export interface GanData {
-  images: Uint8Array | Float32Array;
-  labels?: Uint8Array | Int32Array | readonly number[];
-}
-
-/** The part of `@tfkit/gan` the CLI uses. */
-export interface GanPackage {
-  createGan(options: { preset?: string; style?: string; seed?: number }): Gan;
-  trainGan(
-    gan: Gan,
-    data: GanData,
-    options: {
-      epochs: number;
-      batchSize?: number;
-      seed?: number;
-      sampleEvery?: number;
-      sampleDir?: string;
-      checkpointDir?: string;
-      resume?: boolean;
-      log?: boolean | ((line: string) => void);
-      callbacks?: {
-        onBatchEnd?: (progress: BatchProgress) => void | Promise<void>;
-        onEpochEnd?: (
-          end: EpochLog & { line: string; seconds: number; grid?: Buffer; gridFile?: string },
-        ) => void | Promise<void>;
-      };
-    },
-  ): Promise<{ history: EpochLog[]; startEpoch: number; gridFiles: string[] }>;
-  loadCheckpoint(directory: string, gan: Gan): Promise<unknown>;
-  saveNpy(file: string, images: Uint8Array): Promise<void>;
-  saveGrid(file: string, images: Uint8Array, options?: { columns?: number; scale?: number }): Promise<void>;
-  encodeGrid(images: Uint8Array, options?: { columns?: number; scale?: number }): Promise<Buffer>;
-  CHECKPOINT_FILE: string;
-  Scorer?: {
-    load(): Promise<{
-      stats(images: Uint8Array): unknown;
-      compare(generated: unknown, reference: unknown): QualityScore;
-      dispose(): void;
-    }>;
-  };
-}
+/** `@tfkit/datasets` as the CLI uses it. */
+export type DatasetsPackage = typeof import('@tfkit/datasets');
 
 /** CLI model names -> the gan package's preset and training style. */
-export const ganModels: Record<string, { preset: string; style?: string; description: string }> = {
+export const ganModels: Record<string, { preset: GanPreset; style?: GanStyle; description: string }> = {
   dense: {
     preset: 'dense',
     style: 'split',
@@ -97,38 +25,14 @@ export const ganModels: Record<string, { preset: string; style?: string; descrip
   cgan: { preset: 'conditional', description: 'conditional GAN: ask for a class' },
 };
 
-/** Loads `@tfkit/gan`. */
+/** Loads `@tfkit/gan` on first use. */
 export function loadGan(): Promise<GanPackage> {
-  return importPackage<GanPackage>('@tfkit/gan', [
-    'createGan',
-    'trainGan',
-    'loadCheckpoint',
-    'saveNpy',
-    'saveGrid',
-    'encodeGrid',
-    'CHECKPOINT_FILE',
-  ]);
+  return import('@tfkit/gan');
 }
 
-/** The part of `@tfkit/datasets` the CLI uses. */
-export interface DatasetsPackage {
-  loadEmbeddedFashionMnist(options?: { split?: 'train' | 'test' }): Promise<FashionMnist>;
-  loadFashionMnist(options?: { split?: 'train' | 'test'; dir?: string }): Promise<FashionMnist>;
-}
-
-/** An IDX dataset as `@tfkit/datasets` returns it. */
-export interface FashionMnist {
-  images: Uint8Array;
-  labels: Uint8Array;
-  count: number;
-  rows: number;
-  cols: number;
-  classNames: readonly string[];
-}
-
-/** Loads `@tfkit/datasets`. */
+/** Loads `@tfkit/datasets` on first use. */
 export function loadDatasets(): Promise<DatasetsPackage> {
-  return importPackage<DatasetsPackage>('@tfkit/datasets', ['loadEmbeddedFashionMnist', 'loadFashionMnist']);
+  return import('@tfkit/datasets');
 }
 
 /**
@@ -136,7 +40,7 @@ export function loadDatasets(): Promise<DatasetsPackage> {
  * a small subset still shows every class.
  */
 export function balancedSubset(
-  dataset: FashionMnist,
+  dataset: IdxDataset,
   limit: number,
 ): { images: Uint8Array; labels: Uint8Array; count: number } {
   const pixels = dataset.rows * dataset.cols;
@@ -168,10 +72,4 @@ export function balancedSubset(
     labels[target] = dataset.labels[source]!;
   });
   return { images, labels, count: chosen.length };
-}
-
-/** Throws "not available" unless the scorer exists. */
-export function requireScorer(gan: GanPackage): NonNullable<GanPackage['Scorer']> {
-  if (!gan.Scorer) throw new FeatureUnavailableError('@tfkit/gan', '`Scorer`');
-  return gan.Scorer;
 }

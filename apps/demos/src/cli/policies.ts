@@ -1,7 +1,8 @@
+import type { ExperimentResult } from '@tfkit/rl-agents';
 import { CliUsageError } from './errors.js';
 import type { GymEnv } from './gym.js';
 import type { Progress } from './progress.js';
-import { type ExperimentResult, type RlAgents, requireFunction } from './rl.js';
+import type { RlAgents } from './rl.js';
 
 /** The book's experiments, in the order of its chapter. */
 export const policyNames = ['random', 'logic', 'random-search', 'naive-nn', 'qtable', 'book-dqn'] as const;
@@ -42,20 +43,17 @@ export async function runPolicy(
   try {
     switch (name) {
       case 'qtable': {
-        const Agent = requireFunction<NonNullable<RlAgents['QTableAgent']>>(rl, 'QTableAgent');
-        const agent = new Agent(env, { ...(rl.bookQTableConfig ?? {}), seed: options.seed });
+        const agent = new rl.QTableAgent(env, { ...rl.bookQTableConfig, seed: options.seed });
         return agent.learn(env, { episodes: options.episodes, onEpisode });
       }
       case 'book-dqn': {
-        const run = requireFunction<NonNullable<RlAgents['runBookDqn']>>(rl, 'runBookDqn');
-        return run(env, { episodes: options.episodes, seed: options.seed, onEpisode });
+        return rl.runBookDqn(env, { episodes: options.episodes, seed: options.seed, onEpisode });
       }
       case 'naive-nn': {
-        const train = requireFunction<NonNullable<RlAgents['trainNaiveNnPolicy']>>(rl, 'trainNaiveNnPolicy');
         options.note?.('naive NN: collecting episodes of random linear policies and fitting Dense(8) -> Dense(2)');
         const epochs = options.naiveNn?.epochs ?? 50;
         const fitProgress = options.progress?.('naive-nn: fit', epochs);
-        const policy = await train(env, {
+        const policy = await rl.trainNaiveNnPolicy(env, {
           seed: options.seed,
           ...options.naiveNn,
           onEpoch: (epoch: number, loss: number) => fitProgress?.update(epoch + 1, `loss ${loss.toFixed(4)}`),
@@ -68,8 +66,7 @@ export async function runPolicy(
         }
       }
       case 'random-search': {
-        const search = requireFunction<NonNullable<RlAgents['randomSearch']>>(rl, 'randomSearch');
-        const found = search(env, { seed: options.seed });
+        const found = rl.randomSearch(env, { seed: options.seed });
         options.note?.(`random search: best theta scored ${found.score} after ${found.tried} candidates`);
         return rl.runExperiment(env, found.policy, { episodes: options.episodes, seed: options.seed, onEpisode });
       }

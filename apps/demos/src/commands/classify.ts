@@ -1,6 +1,6 @@
 import { CliUsageError } from '../cli/errors.js';
 import { type Command, useBackend } from '../cli/run-cli.js';
-import { loadVisionForClassify } from '../cli/vision.js';
+import { loadVision } from '../cli/vision.js';
 import { requireExisting } from './files.js';
 
 /** `tfkit classify`. */
@@ -55,15 +55,16 @@ export const classifyCommand: Command = {
     const isUrl = /^https?:\/\//i.test(source);
     const weightsSource = isUrl ? source : requireExisting(source, '--weights', 'file');
     const images = context.positionals.map((image) => requireExisting(image, 'image'));
-    const vision = await loadVisionForClassify();
-    if (!vision.modelNames.includes(String(name))) {
+    const vision = await loadVision();
+    const modelName = vision.modelNames.find((candidate) => candidate === String(name));
+    if (modelName === undefined) {
       const close = vision.modelNames.find((candidate) => candidate.toLowerCase() === String(name).toLowerCase());
       throw new CliUsageError(
         `unknown model "${String(name)}"${close ? ` (did you mean "${close}"?)` : ''}; use one of ${vision.modelNames.join(', ')}.`,
       );
     }
     await useBackend(context);
-    const model = await vision.createModel(String(name), {
+    const model = await vision.createModel(modelName, {
       weights: weightsSource,
       ...(context.options.alpha === undefined ? {} : { alpha: Number(context.options.alpha) }),
     });

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { GanPreset, GanStyle } from '@tfkit/gan';
 import { CliUsageError } from '../cli/errors.js';
 import { balancedSubset, ganModels, loadDatasets, loadGan } from '../cli/gan.js';
 import { type Command, useBackend } from '../cli/run-cli.js';
@@ -167,7 +168,7 @@ export const ganSampleCommand: Command = {
     await useBackend(context);
     const gans = await loadGan();
     const manifestFile = path.join(directory, gans.CHECKPOINT_FILE);
-    let manifest: { preset?: string; style?: string; epoch?: number };
+    let manifest: { preset?: GanPreset; style?: GanStyle; epoch?: number };
     try {
       manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
     } catch {

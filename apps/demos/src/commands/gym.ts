@@ -1,6 +1,7 @@
 import path from 'node:path';
+import type { RgbFrame } from '@tfkit/gym-lite';
 import { CliUsageError } from '../cli/errors.js';
-import { isRgbFrame, loadGym, makeEnv, type RgbFrame } from '../cli/gym.js';
+import { isRgbFrame, loadGym, makeEnv } from '../cli/gym.js';
 import type { Command } from '../cli/run-cli.js';
 import { framesToGif } from '../report/animation.js';
 import { writeFileAtomic } from './files.js';

@@ -1,6 +1,6 @@
 import { CliUsageError } from '../cli/errors.js';
 import { type Command, useBackend } from '../cli/run-cli.js';
-import { loadVisionForTransfer, methodTitles } from '../cli/vision.js';
+import { loadVision, methodTitles } from '../cli/vision.js';
 import { requireExisting } from './files.js';
 
 /** `tfkit transfer`. */
@@ -49,7 +49,7 @@ export const transferCommand: Command = {
       // The datasets loader reads this variable first when searching for Fashion-MNIST.
       process.env.TFKIT_FASHION_MNIST_DIR = requireExisting(String(context.options.data), '--data', 'directory');
     }
-    const vision = await loadVisionForTransfer();
+    const vision = await loadVision();
     await useBackend(context);
     const epochs = Number(context.options.epochs);
     let progress = context.progress('transfer', epochs);
