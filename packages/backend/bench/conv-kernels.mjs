@@ -11,27 +11,8 @@
 //
 // Also importable: `convKernelWorkloads` and `benchConvKernels(tf, options)` run inside the
 // caller's process on whatever backend is active.
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-
-/** mulberry32 for deterministic data. */
-function generator(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function randomTensor(tf, shape, seed) {
-  const random = generator(seed);
-  const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
-  for (let i = 0; i < values.length; i++) values[i] = random() * 2 - 1;
-  return tf.tensor(values, shape);
-}
+import { median, printTable, randomTensor, reportResult, runChild, setUpBackend } from './workloads.mjs';
 
 /**
  * Kernel calls as they occur in the bench models: the conv train step (first layer, Ci = 1),
@@ -183,12 +164,6 @@ export async function benchConvKernels(tf, { warmup = 1, timed = 5 } = {}) {
   return results;
 }
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
 const configurations = {
   cpu: { label: 'cpu', prefer: 'cpu', wasmKernels: false, warmup: 0, timed: 1 },
   stock: { label: 'wasm (stock)', prefer: 'wasm', wasmKernels: false, warmup: 1, timed: 3 },
@@ -197,11 +172,8 @@ const configurations = {
 
 async function child(id) {
   const configuration = configurations[id];
-  const tf = await import('@tensorflow/tfjs');
-  const { ensureBackend } = await import('../dist/index.js');
-  await ensureBackend({ prefer: [configuration.prefer], wasmKernels: configuration.wasmKernels, log: false, env: {} });
-  const results = await benchConvKernels(tf, configuration);
-  process.stdout.write(`@@result ${JSON.stringify(results)}\n`);
+  const { tf } = await setUpBackend(configuration);
+  reportResult(await benchConvKernels(tf, configuration));
 }
 
 function format(result) {
@@ -215,12 +187,7 @@ function parent() {
   const outcomes = {};
   for (const id of ids) {
     process.stderr.write(`${configurations[id].label}...\n`);
-    const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', id], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const line = run.stdout.split('\n').find((candidate) => candidate.startsWith('@@result '));
-    outcomes[id] = line ? JSON.parse(line.slice('@@result '.length)) : [];
+    outcomes[id] = runChild(fileURLToPath(import.meta.url), ['--child', id]).result ?? [];
   }
   const header = [
     'kernel call (ms per call)',
@@ -236,11 +203,7 @@ function parent() {
         : 'n/a (stock lacks it)';
     return [workload.label, ...ids.map((id) => format(outcomes[id][index])), ratio];
   });
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
-  const line = (cells) => `| ${cells.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
-  console.log(line(header));
-  console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
-  for (const row of rows) console.log(line(row));
+  printTable(header, rows);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

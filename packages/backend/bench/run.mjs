@@ -9,8 +9,21 @@
 //   node bench/run.mjs --only dense    workloads whose name contains "dense"
 //   node bench/run.mjs --skip-cpu      leave the (slow) cpu backend out
 //   node bench/run.mjs --threads 4     add a column for ensureBackend({ wasmThreads: 4 })
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import {
+  denseGenerator,
+  inferenceWorkload,
+  median,
+  mobileNetV1,
+  oneHot,
+  printTable,
+  randomTensor,
+  reportResult,
+  runChild,
+  setUpBackend,
+  trainWorkload,
+  vgg16,
+} from './workloads.mjs';
 
 const configurations = [
   { id: 'cpu', label: 'cpu', prefer: 'cpu', wasmKernels: false },
@@ -20,258 +33,99 @@ const configurations = [
 
 /** @typedef {{ name: string, unit: 'GFLOP/s' | 'ms', target?: string, cpu?: { warmup: number, timed: number } | 'skip', run: (tf: any) => Promise<{ step: () => Promise<void>, flops?: number, dispose: () => void }> }} Workload */
 
-/** mulberry32 for deterministic data. */
-function generator(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+/** A matMul of two seeded 1024x1024 matrices, `a` transposed or not. */
+function matMulWorkload(name, transposeA) {
+  return {
+    name,
+    unit: 'GFLOP/s',
+    target: '',
+    cpu: { warmup: 1, timed: 1 },
+    run: async (tf) => {
+      const a = randomTensor(tf, [1024, 1024], 1);
+      const b = randomTensor(tf, [1024, 1024], 2);
+      return {
+        flops: 2 * 1024 ** 3,
+        step: async () => {
+          const c = tf.matMul(a, b, transposeA, false);
+          await c.data();
+          c.dispose();
+        },
+        dispose: () => tf.dispose([a, b]),
+      };
+    },
   };
-}
-
-function randomTensor(tf, shape, seed) {
-  const random = generator(seed);
-  const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
-  for (let i = 0; i < values.length; i++) values[i] = random() * 2 - 1;
-  return tf.tensor(values, shape);
-}
-
-function oneHot(tf, batch, classes, seed) {
-  const random = generator(seed);
-  const labels = Array.from({ length: batch }, () => Math.floor(random() * classes));
-  return tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), classes).toFloat());
-}
-
-/** A train step of `model` on (xs, ys) with `optimizer`; reads the loss back so the step has finished. */
-function trainStep(model, optimizer, xs, ys, loss) {
-  return async () => {
-    const value = optimizer.minimize(() => loss(ys, model.apply(xs, { training: true })), true);
-    await value.data();
-    value.dispose();
-  };
-}
-
-/** Keras MobileNet v1 layer stack (conv/bn/relu6/depthwise), 'same' padding throughout. */
-function mobileNetV1(tf, { alpha, size, classes }) {
-  const filters = (count) => Math.max(8, Math.round(count * alpha));
-  const input = tf.input({ shape: [size, size, 3] });
-  let x = tf.layers
-    .conv2d({ filters: filters(32), kernelSize: 3, strides: 2, padding: 'same', useBias: false })
-    .apply(input);
-  x = tf.layers.batchNormalization().apply(x);
-  x = tf.layers.reLU({ maxValue: 6 }).apply(x);
-  const blocks = [
-    [64, 1],
-    [128, 2],
-    [128, 1],
-    [256, 2],
-    [256, 1],
-    [512, 2],
-    [512, 1],
-    [512, 1],
-    [512, 1],
-    [512, 1],
-    [512, 1],
-    [1024, 2],
-    [1024, 1],
-  ];
-  for (const [pointwise, stride] of blocks) {
-    x = tf.layers.depthwiseConv2d({ kernelSize: 3, strides: stride, padding: 'same', useBias: false }).apply(x);
-    x = tf.layers.batchNormalization().apply(x);
-    x = tf.layers.reLU({ maxValue: 6 }).apply(x);
-    x = tf.layers.conv2d({ filters: filters(pointwise), kernelSize: 1, padding: 'same', useBias: false }).apply(x);
-    x = tf.layers.batchNormalization().apply(x);
-    x = tf.layers.reLU({ maxValue: 6 }).apply(x);
-  }
-  x = tf.layers.globalAveragePooling2d({}).apply(x);
-  x = tf.layers.dense({ units: classes, activation: 'softmax' }).apply(x);
-  return tf.model({ inputs: input, outputs: x });
-}
-
-/** Keras VGG16 (include_top) with random weights. */
-function vgg16(tf) {
-  const model = tf.sequential();
-  const stages = [
-    [64, 2],
-    [128, 2],
-    [256, 3],
-    [512, 3],
-    [512, 3],
-  ];
-  let first = true;
-  for (const [filters, count] of stages) {
-    for (let i = 0; i < count; i++) {
-      model.add(
-        tf.layers.conv2d({
-          filters,
-          kernelSize: 3,
-          padding: 'same',
-          activation: 'relu',
-          ...(first ? { inputShape: [224, 224, 3] } : {}),
-        }),
-      );
-      first = false;
-    }
-    model.add(tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }));
-  }
-  model.add(tf.layers.flatten());
-  model.add(tf.layers.dense({ units: 4096, activation: 'relu' }));
-  model.add(tf.layers.dense({ units: 4096, activation: 'relu' }));
-  model.add(tf.layers.dense({ units: 1000, activation: 'softmax' }));
-  return model;
 }
 
 /** @type {Workload[]} */
 const workloads = [
-  {
-    name: 'matmul 1024^2',
-    unit: 'GFLOP/s',
-    target: '',
-    cpu: { warmup: 1, timed: 1 },
-    run: async (tf) => {
-      const a = randomTensor(tf, [1024, 1024], 1);
-      const b = randomTensor(tf, [1024, 1024], 2);
-      return {
-        flops: 2 * 1024 ** 3,
-        step: async () => {
-          const c = tf.matMul(a, b);
-          await c.data();
-          c.dispose();
-        },
-        dispose: () => tf.dispose([a, b]),
-      };
-    },
-  },
-  {
-    name: 'matmul 1024^2, transposeA',
-    unit: 'GFLOP/s',
-    target: '',
-    cpu: { warmup: 1, timed: 1 },
-    run: async (tf) => {
-      const a = randomTensor(tf, [1024, 1024], 1);
-      const b = randomTensor(tf, [1024, 1024], 2);
-      return {
-        flops: 2 * 1024 ** 3,
-        step: async () => {
-          const c = tf.matMul(a, b, true, false);
-          await c.data();
-          c.dispose();
-        },
-        dispose: () => tf.dispose([a, b]),
-      };
-    },
-  },
+  matMulWorkload('matmul 1024^2', false),
+  matMulWorkload('matmul 1024^2, transposeA', true),
   {
     name: 'dense G train step (256-256-512-1024-784, b100, Adam)',
     unit: 'ms',
     target: '<= 100 ms',
     cpu: { warmup: 1, timed: 2 },
-    run: async (tf) => {
-      const model = tf.sequential({
-        layers: [
-          tf.layers.dense({ inputShape: [256], units: 256, activation: 'relu' }),
-          tf.layers.dense({ units: 512, activation: 'relu' }),
-          tf.layers.dense({ units: 1024, activation: 'relu' }),
-          tf.layers.dense({ units: 784, activation: 'tanh' }),
-        ],
-      });
-      const optimizer = tf.train.adam(2e-4, 0.5);
-      const xs = randomTensor(tf, [100, 256], 3);
-      const ys = randomTensor(tf, [100, 784], 4);
-      return {
-        step: trainStep(model, optimizer, xs, ys, tf.losses.meanSquaredError),
-        dispose: () => {
-          tf.dispose([xs, ys]);
-          optimizer.dispose();
-          model.dispose();
-        },
-      };
-    },
+    run: async (tf) =>
+      trainWorkload({
+        tf,
+        model: denseGenerator(tf),
+        optimizer: tf.train.adam(2e-4, 0.5),
+        xs: randomTensor(tf, [100, 256], 3),
+        ys: randomTensor(tf, [100, 784], 4),
+        loss: tf.losses.meanSquaredError,
+      }),
   },
   {
     name: 'conv train step (Conv2D 64 5x5 same, [64,28,28,1], maxpool, dense)',
     unit: 'ms',
     target: '<= 200 ms',
     cpu: { warmup: 0, timed: 1 },
-    run: async (tf) => {
-      const model = tf.sequential({
-        layers: [
-          tf.layers.conv2d({
-            inputShape: [28, 28, 1],
-            filters: 64,
-            kernelSize: 5,
-            padding: 'same',
-            activation: 'relu',
-          }),
-          tf.layers.maxPooling2d({ poolSize: 2 }),
-          tf.layers.flatten(),
-          tf.layers.dense({ units: 10, activation: 'softmax' }),
-        ],
-      });
-      const optimizer = tf.train.adam(1e-3);
-      const xs = randomTensor(tf, [64, 28, 28, 1], 5);
-      const ys = oneHot(tf, 64, 10, 6);
-      return {
-        step: trainStep(model, optimizer, xs, ys, tf.losses.softmaxCrossEntropy),
-        dispose: () => {
-          tf.dispose([xs, ys]);
-          optimizer.dispose();
-          model.dispose();
-        },
-      };
-    },
+    run: async (tf) =>
+      trainWorkload({
+        tf,
+        model: tf.sequential({
+          layers: [
+            tf.layers.conv2d({
+              inputShape: [28, 28, 1],
+              filters: 64,
+              kernelSize: 5,
+              padding: 'same',
+              activation: 'relu',
+            }),
+            tf.layers.maxPooling2d({ poolSize: 2 }),
+            tf.layers.flatten(),
+            tf.layers.dense({ units: 10, activation: 'softmax' }),
+          ],
+        }),
+        optimizer: tf.train.adam(1e-3),
+        xs: randomTensor(tf, [64, 28, 28, 1], 5),
+        ys: oneHot(tf, 64, 10, 6),
+        loss: tf.losses.softmaxCrossEntropy,
+      }),
   },
   {
     name: 'MobileNet v1 0.25 @128 train step (b16)',
     unit: 'ms',
     target: '<= 1000 ms',
     cpu: { warmup: 0, timed: 1 },
-    run: async (tf) => {
-      const model = mobileNetV1(tf, { alpha: 0.25, size: 128, classes: 1000 });
-      const optimizer = tf.train.adam(1e-3);
-      const xs = randomTensor(tf, [16, 128, 128, 3], 7);
-      const ys = oneHot(tf, 16, 1000, 8);
-      return {
-        step: trainStep(model, optimizer, xs, ys, tf.losses.softmaxCrossEntropy),
-        dispose: () => {
-          tf.dispose([xs, ys]);
-          optimizer.dispose();
-          model.dispose();
-        },
-      };
-    },
+    run: async (tf) =>
+      trainWorkload({
+        tf,
+        model: mobileNetV1(tf, { alpha: 0.25, size: 128, classes: 1000 }),
+        optimizer: tf.train.adam(1e-3),
+        xs: randomTensor(tf, [16, 128, 128, 3], 7),
+        ys: oneHot(tf, 16, 1000, 8),
+        loss: tf.losses.softmaxCrossEntropy,
+      }),
   },
   {
     name: 'VGG16 @224 inference (b1)',
     unit: 'ms',
     target: '<= 1200 ms',
     cpu: 'skip',
-    run: async (tf) => {
-      const model = vgg16(tf);
-      const xs = randomTensor(tf, [1, 224, 224, 3], 9);
-      return {
-        step: async () => {
-          const y = model.predict(xs);
-          await y.data();
-          y.dispose();
-        },
-        dispose: () => {
-          xs.dispose();
-          model.dispose();
-        },
-      };
-    },
+    run: async (tf) => inferenceWorkload({ model: vgg16(tf), xs: randomTensor(tf, [1, 224, 224, 3], 9) }),
   },
 ];
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 function threadsArgument(argumentsList) {
   const index = argumentsList.indexOf('--threads');
@@ -295,15 +149,7 @@ function allConfigurations(argumentsList) {
 
 async function child(configurationId, filter) {
   const configuration = allConfigurations(process.argv).find((candidate) => candidate.id === configurationId);
-  const tf = await import('@tensorflow/tfjs');
-  const { ensureBackend } = await import('../dist/index.js');
-  const info = await ensureBackend({
-    prefer: [configuration.prefer],
-    wasmKernels: configuration.wasmKernels,
-    ...(configuration.wasmThreads ? { wasmThreads: configuration.wasmThreads } : {}),
-    log: false,
-    env: {},
-  });
+  const { tf, info } = await setUpBackend(configuration);
   const results = {};
   for (const workload of workloads) {
     if (filter && !workload.name.includes(filter)) continue;
@@ -343,9 +189,7 @@ async function child(configurationId, filter) {
     }
     process.stderr.write(`  ${configuration.label}: ${workload.name} done\n`);
   }
-  process.stdout.write(
-    `@@result ${JSON.stringify({ id: configuration.id, kernels: info.kernels, threads: info.threads, results })}\n`,
-  );
+  reportResult({ id: configuration.id, kernels: info.kernels, threads: info.threads, results });
 }
 
 function format(result, unit) {
@@ -379,27 +223,17 @@ async function parent() {
   );
   for (const configuration of chosen) {
     process.stderr.write(`${configuration.label}...\n`);
-    const run = spawnSync(
-      process.execPath,
-      [
-        script,
-        '--child',
-        configuration.id,
-        ...(filter ? ['--only', filter] : []),
-        ...(threadsArgument(argumentsList) ? ['--threads', String(threadsArgument(argumentsList))] : []),
-      ],
-      {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'inherit'],
-        maxBuffer: 16 * 1024 * 1024,
-      },
-    );
-    const line = run.stdout.split('\n').find((candidate) => candidate.startsWith('@@result '));
-    if (!line) {
-      console.error(`${configuration.label} failed (exit ${run.status}):\n${run.stdout}`);
+    const { result, status, stdout } = runChild(script, [
+      '--child',
+      configuration.id,
+      ...(filter ? ['--only', filter] : []),
+      ...(threadsArgument(argumentsList) ? ['--threads', String(threadsArgument(argumentsList))] : []),
+    ]);
+    if (!result) {
+      console.error(`${configuration.label} failed (exit ${status}):\n${stdout}`);
       continue;
     }
-    outcomes[configuration.id] = JSON.parse(line.slice('@@result '.length));
+    outcomes[configuration.id] = result;
   }
   const tfkitKernels = outcomes['wasm-tfkit']?.kernels ?? [];
   console.log(`tfkit kernels registered: ${tfkitKernels.join(', ') || 'none'}`);
@@ -417,11 +251,7 @@ async function parent() {
       ),
       workload.target ?? '',
     ]);
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
-  const line = (cells) => `| ${cells.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
-  console.log(line(header));
-  console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
-  for (const row of rows) console.log(line(row));
+  printTable(header, rows);
   console.log(
     'cpu: 1 warm-up + 1-2 timed steps, conv and MobileNet a single step without warm-up, VGG16 skipped (minutes per image); wasm: 2 warm-up + median of 5.',
   );

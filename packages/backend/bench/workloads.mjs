@@ -1,0 +1,211 @@
+// Shared pieces of the @tfkit/backend benchmark scripts (run.mjs, ab.mjs, conv-kernels.mjs):
+// deterministic data, the bench models, the train-step setup, backend setup in a child process,
+// child-process plumbing and table printing. Not a benchmark itself.
+import { spawnSync } from 'node:child_process';
+
+/** mulberry32 for deterministic data. */
+export function generator(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A tensor of `shape` with values uniform in [-1, 1) drawn from `generator(seed)`. */
+export function randomTensor(tf, shape, seed) {
+  const random = generator(seed);
+  const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  for (let i = 0; i < values.length; i++) values[i] = random() * 2 - 1;
+  return tf.tensor(values, shape);
+}
+
+/** `batch` one-hot float rows of `classes` columns with labels drawn from `generator(seed)`. */
+export function oneHot(tf, batch, classes, seed) {
+  const random = generator(seed);
+  const labels = Array.from({ length: batch }, () => Math.floor(random() * classes));
+  return tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), classes).toFloat());
+}
+
+/** Median of a list of numbers. */
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** A train step of `model` on (xs, ys) with `optimizer`; reads the loss back so the step has finished. */
+export function trainStep(model, optimizer, xs, ys, loss) {
+  return async () => {
+    const value = optimizer.minimize(() => loss(ys, model.apply(xs, { training: true })), true);
+    await value.data();
+    value.dispose();
+  };
+}
+
+/** `{ step, dispose }` of a train step; `dispose` frees the data, the optimizer and the model. */
+export function trainWorkload({ tf, model, optimizer, xs, ys, loss }) {
+  return {
+    step: trainStep(model, optimizer, xs, ys, loss),
+    dispose: () => {
+      tf.dispose([xs, ys]);
+      optimizer.dispose();
+      model.dispose();
+    },
+  };
+}
+
+/** `{ step, dispose }` of one `model.predict(xs)` that reads the output back; `dispose` frees xs and the model. */
+export function inferenceWorkload({ model, xs }) {
+  return {
+    step: async () => {
+      const y = model.predict(xs);
+      await y.data();
+      y.dispose();
+    },
+    dispose: () => {
+      xs.dispose();
+      model.dispose();
+    },
+  };
+}
+
+/** The DCGAN-style dense generator 256-256-512-1024-784 (relu, tanh output). */
+export function denseGenerator(tf) {
+  return tf.sequential({
+    layers: [
+      tf.layers.dense({ inputShape: [256], units: 256, activation: 'relu' }),
+      tf.layers.dense({ units: 512, activation: 'relu' }),
+      tf.layers.dense({ units: 1024, activation: 'relu' }),
+      tf.layers.dense({ units: 784, activation: 'tanh' }),
+    ],
+  });
+}
+
+/** Keras MobileNet v1 layer stack (conv/bn/relu6/depthwise), 'same' padding throughout. */
+export function mobileNetV1(tf, { alpha, size, classes }) {
+  const filters = (count) => Math.max(8, Math.round(count * alpha));
+  const input = tf.input({ shape: [size, size, 3] });
+  let x = tf.layers
+    .conv2d({ filters: filters(32), kernelSize: 3, strides: 2, padding: 'same', useBias: false })
+    .apply(input);
+  x = tf.layers.batchNormalization().apply(x);
+  x = tf.layers.reLU({ maxValue: 6 }).apply(x);
+  const blocks = [
+    [64, 1],
+    [128, 2],
+    [128, 1],
+    [256, 2],
+    [256, 1],
+    [512, 2],
+    [512, 1],
+    [512, 1],
+    [512, 1],
+    [512, 1],
+    [512, 1],
+    [1024, 2],
+    [1024, 1],
+  ];
+  for (const [pointwise, stride] of blocks) {
+    x = tf.layers.depthwiseConv2d({ kernelSize: 3, strides: stride, padding: 'same', useBias: false }).apply(x);
+    x = tf.layers.batchNormalization().apply(x);
+    x = tf.layers.reLU({ maxValue: 6 }).apply(x);
+    x = tf.layers.conv2d({ filters: filters(pointwise), kernelSize: 1, padding: 'same', useBias: false }).apply(x);
+    x = tf.layers.batchNormalization().apply(x);
+    x = tf.layers.reLU({ maxValue: 6 }).apply(x);
+  }
+  x = tf.layers.globalAveragePooling2d({}).apply(x);
+  x = tf.layers.dense({ units: classes, activation: 'softmax' }).apply(x);
+  return tf.model({ inputs: input, outputs: x });
+}
+
+/** Keras VGG16 (include_top) with random weights. */
+export function vgg16(tf) {
+  const model = tf.sequential();
+  const stages = [
+    [64, 2],
+    [128, 2],
+    [256, 3],
+    [512, 3],
+    [512, 3],
+  ];
+  let first = true;
+  for (const [filters, count] of stages) {
+    for (let i = 0; i < count; i++) {
+      model.add(
+        tf.layers.conv2d({
+          filters,
+          kernelSize: 3,
+          padding: 'same',
+          activation: 'relu',
+          ...(first ? { inputShape: [224, 224, 3] } : {}),
+        }),
+      );
+      first = false;
+    }
+    model.add(tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }));
+  }
+  model.add(tf.layers.flatten());
+  model.add(tf.layers.dense({ units: 4096, activation: 'relu' }));
+  model.add(tf.layers.dense({ units: 4096, activation: 'relu' }));
+  model.add(tf.layers.dense({ units: 1000, activation: 'softmax' }));
+  return model;
+}
+
+/**
+ * Loads tfjs and the built @tfkit/backend and selects the backend of `configuration`
+ * (`{ prefer, wasmKernels, wasmThreads? }`), quietly and ignoring TFKIT_BACKEND.
+ *
+ * @returns `{ tf, info }` with `info` from ensureBackend
+ */
+export async function setUpBackend({ prefer, wasmKernels, wasmThreads }) {
+  const tf = await import('@tensorflow/tfjs');
+  const { ensureBackend } = await import('../dist/index.js');
+  const info = await ensureBackend({
+    prefer: [prefer],
+    wasmKernels,
+    ...(wasmThreads ? { wasmThreads } : {}),
+    log: false,
+    env: {},
+  });
+  return { tf, info };
+}
+
+/** Prefix of the line a child process prints its JSON result on. */
+const resultPrefix = '@@result ';
+
+/** Prints `result` as the child's result line, for `runChild` in the parent. */
+export function reportResult(result) {
+  process.stdout.write(`${resultPrefix}${JSON.stringify(result)}\n`);
+}
+
+/**
+ * Runs `node script ...argumentsList` (stderr passed through) and parses its result line.
+ *
+ * @returns `{ result, status, stdout }`; `result` is undefined when the child printed none
+ */
+export function runChild(script, argumentsList) {
+  const run = spawnSync(process.execPath, [script, ...argumentsList], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const line = run.stdout.split('\n').find((candidate) => candidate.startsWith(resultPrefix));
+  return {
+    result: line ? JSON.parse(line.slice(resultPrefix.length)) : undefined,
+    status: run.status,
+    stdout: run.stdout,
+  };
+}
+
+/** Prints a Markdown table with columns padded to their widest cell. */
+export function printTable(header, rows) {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
+  const line = (cells) => `| ${cells.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
+  for (const row of rows) console.log(line(row));
+}
