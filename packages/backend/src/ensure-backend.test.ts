@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BackendOptionError, BackendUnavailableError, ensureBackend, resetBackendChoice, TfkitError } from './index.js';
-import { expectNoTensorLeak } from './testing.js';
+import { expectNoTensorLeak, maxRelativeError, seededRandom } from './testing.js';
 
 afterEach(() => resetBackendChoice());
 
@@ -87,5 +87,23 @@ describe('expectNoTensorLeak', () => {
       }),
     ).rejects.toThrow(/1 tensor\(s\)/);
     leaked?.dispose();
+  });
+});
+
+describe('seededRandom and maxRelativeError', () => {
+  it('repeats a sequence for a seed and differs across seeds', () => {
+    const first = seededRandom(3);
+    const again = seededRandom(3);
+    const other = seededRandom(4);
+    const a = [first(), first(), first()];
+    expect([again(), again(), again()]).toEqual(a);
+    expect([other(), other(), other()]).not.toEqual(a);
+    for (const value of a) expect(value >= 0 && value < 1).toBe(true);
+  });
+
+  it('measures the largest difference against the largest reference value', () => {
+    expect(maxRelativeError([1, 2, 4], [1, 2, 4])).toBe(0);
+    expect(maxRelativeError([1, 2.5, 4], [1, 2, 4])).toBeCloseTo(0.125, 12);
+    expect(() => maxRelativeError([1], [1, 2])).toThrow(/lengths differ/);
   });
 });

@@ -33,3 +33,51 @@ export async function expectNoTensorLeak<T>(fn: () => T | Promise<T>): Promise<T
   }
   return result;
 }
+
+/**
+ * A small seeded generator (mulberry32) of uniform numbers in [0, 1), for test data.
+ *
+ * @param seed - any 32-bit integer; the same seed gives the same sequence
+ * @returns a function that returns the next number of the sequence
+ * @example
+ * ```ts
+ * const random = seededRandom(1);
+ * const values = Float32Array.from({ length: 4 }, () => random() * 2 - 1);
+ * ```
+ */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * `max |actual - expected| / max |expected|`: the relative error of a whole tensor, which tiny
+ * entries cannot blow up.
+ *
+ * @param actual - values under test
+ * @param expected - reference values (e.g. from the cpu backend)
+ * @returns the relative error (0 for identical arrays)
+ * @throws Error when the two arrays differ in length
+ * @example
+ * ```ts
+ * expect(maxRelativeError(wasmValues, cpuValues)).toBeLessThanOrEqual(1e-5);
+ * ```
+ */
+export function maxRelativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  if (actual.length !== expected.length) {
+    throw new Error(`maxRelativeError: lengths differ (${actual.length} vs ${expected.length})`);
+  }
+  let difference = 0;
+  let scale = 0;
+  for (let i = 0; i < expected.length; i++) {
+    difference = Math.max(difference, Math.abs((actual[i] as number) - (expected[i] as number)));
+    scale = Math.max(scale, Math.abs(expected[i] as number));
+  }
+  return difference / Math.max(scale, 1e-30);
+}

@@ -1,20 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBackend } from '../ensure-backend.js';
-import { expectNoTensorLeak } from '../testing.js';
+import { expectNoTensorLeak, seededRandom as generator, maxRelativeError } from '../testing.js';
 import { activationGradKernelName, registerActivationGradients } from './activation-gradients.js';
-
-/** mulberry32: small seeded PRNG for test data. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomValues(seed: number, size: number, scale: number): Float32Array {
   const random = generator(seed);
@@ -39,23 +27,12 @@ async function valuesOn(backend: 'cpu' | 'wasm', fn: () => tf.Tensor[]): Promise
   });
 }
 
-function relativeError(actual: Float32Array, expected: Float32Array): number {
-  expect(actual.length).toBe(expected.length);
-  let difference = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    difference = Math.max(difference, Math.abs((actual[i] as number) - (expected[i] as number)));
-    scale = Math.max(scale, Math.abs(expected[i] as number));
-  }
-  return difference / Math.max(scale, 1e-30);
-}
-
 async function expectWasmMatchesCpu(fn: () => tf.Tensor[]): Promise<void> {
   const expected = await valuesOn('cpu', fn);
   const actual = await valuesOn('wasm', fn);
   expect(actual.length).toBe(expected.length);
   actual.forEach((values, index) => {
-    expect(relativeError(values, expected[index] as Float32Array), `output ${index}`).toBeLessThanOrEqual(1e-5);
+    expect(maxRelativeError(values, expected[index] as Float32Array), `output ${index}`).toBeLessThanOrEqual(1e-5);
   });
 }
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBackend } from '../ensure-backend.js';
-import { expectNoTensorLeak } from '../testing.js';
+import { expectNoTensorLeak, maxRelativeError, seededRandom as random } from '../testing.js';
 import { registerConvKernels } from './conv.js';
 import { convTuning } from './conv-gradients.js';
 import { depthwiseTuning } from './depthwise-gradients.js';
@@ -17,18 +17,6 @@ const kernelNames = [
   'DepthwiseConv2dNativeBackpropInput',
 ];
 
-/** mulberry32: a small seeded PRNG. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function integer(next: () => number, low: number, high: number): number {
   return low + Math.floor(next() * (high - low + 1));
 }
@@ -37,18 +25,6 @@ function values(next: () => number, shape: number[]): Float32Array {
   const data = new Float32Array(shape.reduce((product, size) => product * size, 1));
   for (let i = 0; i < data.length; i++) data[i] = next() * 2 - 1;
   return data;
-}
-
-/** max |a - b| / max |b|: relative error that tiny entries cannot blow up. */
-function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  expect(actual.length).toBe(expected.length);
-  let difference = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    difference = Math.max(difference, Math.abs((actual[i] as number) - (expected[i] as number)));
-    scale = Math.max(scale, Math.abs(expected[i] as number));
-  }
-  return difference / Math.max(scale, 1e-30);
 }
 
 /** Runs `compute` on a backend and returns the values of its outputs (all tensors disposed). */
@@ -62,7 +38,7 @@ async function expectSameOnBothBackends(label: string, compute: () => tf.Tensor[
   const actual = await on('wasm', compute);
   expect(actual.length).toBe(expected.length);
   for (let i = 0; i < expected.length; i++) {
-    const error = relativeError(actual[i] as Float32Array, expected[i] as Float32Array);
+    const error = maxRelativeError(actual[i] as Float32Array, expected[i] as Float32Array);
     expect(error, `${label} output ${i}: relative error ${error}`).toBeLessThanOrEqual(1e-5);
   }
 }

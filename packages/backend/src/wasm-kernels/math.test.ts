@@ -1,20 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBackend } from '../ensure-backend.js';
-import { expectNoTensorLeak } from '../testing.js';
+import { expectNoTensorLeak, seededRandom as generator, maxRelativeError } from '../testing.js';
 import { mathKernelNames, registerMathKernels } from './math.js';
-
-/** mulberry32: small seeded PRNG for test data. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Input {
   shape: number[];
@@ -44,18 +32,6 @@ async function runOn(
   });
 }
 
-/** max |a - b| over max |b|: the relative error of a whole tensor. */
-function relativeError(actual: Float32Array, expected: Float32Array): number {
-  expect(actual.length).toBe(expected.length);
-  let difference = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    difference = Math.max(difference, Math.abs((actual[i] as number) - (expected[i] as number)));
-    scale = Math.max(scale, Math.abs(expected[i] as number));
-  }
-  return difference / Math.max(scale, 1e-30);
-}
-
 /** Asserts wasm (with tfkit's kernels) and cpu agree on `fn` within `tolerance`. */
 async function expectWasmMatchesCpu(
   inputs: Input[],
@@ -67,7 +43,7 @@ async function expectWasmMatchesCpu(
   const actual = await runOn('wasm', inputs, fn);
   expect(actual.length).toBe(expected.length);
   actual.forEach((values, index) => {
-    const error = relativeError(values, expected[index] as Float32Array);
+    const error = maxRelativeError(values, expected[index] as Float32Array);
     expect(error, `output ${index}`).toBeLessThanOrEqual(tolerance);
   });
 }
