@@ -48,7 +48,8 @@ afterAll(() => {
 
 describe('packed packages in a plain npm project', () => {
   it('installs and imports every publishable package', () => {
-    expect(names.length).toBeGreaterThanOrEqual(6);
+    expect(names.length).toBeGreaterThanOrEqual(7);
+    expect(names).toContain('@tfkit/core');
     const script = `
       const names = ${JSON.stringify(names)};
       for (const name of names) {
@@ -56,6 +57,11 @@ describe('packed packages in a plain npm project', () => {
         if (typeof module.version !== 'string') throw new Error(name + ' exports no version');
         console.log(name, module.version, Object.keys(module).length);
       }
+      const core = await import('@tfkit/core');
+      const coreNode = await import('@tfkit/core/node');
+      if (typeof coreNode.download !== 'function' || typeof coreNode.writeFileAtomic !== 'function') throw new Error('@tfkit/core/node is incomplete');
+      const optionError = new core.TfkitOptionError({ package: '@tfkit/core', option: 'x', message: 'y' });
+      if (!core.TfkitError.isInstance(optionError)) throw new Error('isInstance failed in the packed copy');
       const { ensureBackend } = await import('@tfkit/backend');
       const info = await ensureBackend({ log: false });
       console.log('backend', info.name);
