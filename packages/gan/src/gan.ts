@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { GanError } from './errors.js';
+import { didYouMean } from '@tfkit/core';
+import { GanCheckpointError, GanDataError, GanDisposedError, optionError } from './errors.js';
 import { FusedOptimizer, type FusedOptimizerState, type OptimizerSpec } from './fused-optimizer.js';
 import { countParameters, LayerFactory, type Network, trainableVariables } from './networks.js';
 import { type GanPreset, type GanStyle, presets } from './presets.js';
@@ -187,7 +188,7 @@ export class Gan {
    * @param n - how many
    * @param options - noise seed and, for a conditional GAN, the classes
    * @returns `n * 784` bytes (0..255), image after image, row-major 28x28
-   * @throws {@link GanError} `option` for a bad count or labels
+   * @throws `TfkitOptionError` for a bad count or labels
    * @example
    * ```ts
    * const sneakers = gan.sample(10, { seed: 1, labels: 7 }); // conditional preset
@@ -195,12 +196,13 @@ export class Gan {
    */
   sample(n: number, options: SampleOptions = {}): Uint8Array {
     this.assertAlive();
-    if (!Number.isInteger(n) || n < 1) throw new GanError('option', `sample(n) needs a positive integer, got ${n}.`);
+    if (!Number.isInteger(n) || n < 1)
+      throw optionError('n', `sample(n) needs a positive integer, got ${n}. Pass e.g. 100.`, n);
     const noise = uniformNoise(n * this.nZ, mixSeed(options.seed ?? 0, 0x5a));
     const labels = this.classes > 0 ? this.labelArray(n, options.labels) : undefined;
     if (labels === undefined && options.labels !== undefined) {
-      throw new GanError(
-        'option',
+      throw optionError(
+        'labels',
         `labels need a conditional GAN; preset '${this.preset}' has none. Use preset 'conditional'.`,
       );
     }
@@ -220,8 +222,8 @@ export class Gan {
     for (let index = 0; index < n; index++) {
       const label = labels === undefined ? index % this.classes : typeof labels === 'number' ? labels : labels[index];
       if (label === undefined || !Number.isInteger(label) || label < 0 || label >= this.classes) {
-        throw new GanError(
-          'option',
+        throw optionError(
+          'labels',
           `label ${String(label)} for image ${index} is not a class 0..${this.classes - 1}; pass one label or one per image.`,
         );
       }
@@ -239,12 +241,12 @@ export class Gan {
    * @param realLabels - one-hot labels `[b, classes]` (conditional GAN only); not disposed
    * @param seed - seed of this step's random draws
    * @returns the losses and mean discriminator outputs
-   * @throws {@link GanError} `option` for bad shapes or missing labels
+   * @throws {@link GanDataError} for bad shapes or missing labels
    */
   trainStep(real: tf.Tensor2D, realLabels: tf.Tensor2D | undefined, seed: number): StepMetrics {
     this.assertAlive();
     if (real.rank !== 2 || real.shape[1] !== 784) {
-      throw new GanError('data', `real images must have shape [batch, 784], got [${real.shape.join(', ')}].`);
+      throw new GanDataError({ message: `real images must have shape [batch, 784], got [${real.shape.join(', ')}].` });
     }
     this.checkLabels(realLabels, real.shape[0]);
     const batch = real.shape[0];
@@ -328,25 +330,23 @@ export class Gan {
 
   /**
    * Restores a state from {@link Gan.getState}.
-   * @throws {@link GanError} `checkpoint` when it belongs to another model
+   * @throws {@link GanCheckpointError} when it belongs to another model
    */
   setState(state: GanState): void {
     this.assertAlive();
     const all = [...this.generator.model.weights, ...this.discriminator.model.weights];
     if (state.weights.length !== all.length) {
-      throw new GanError(
-        'checkpoint',
-        `the state has ${state.weights.length} weights, this GAN ${all.length}; it belongs to another preset.`,
-      );
+      throw new GanCheckpointError({
+        message: `the state has ${state.weights.length} weights, this GAN ${all.length}; it belongs to another preset.`,
+      });
     }
     all.forEach((weight, index) => {
       const values = state.weights[index]!;
       const size = weight.shape.reduce((a, b) => (a ?? 1) * (b ?? 1), 1)!;
       if (values.length !== size) {
-        throw new GanError(
-          'checkpoint',
-          `weight ${weight.name} has ${values.length} values in the state, expected ${size}.`,
-        );
+        throw new GanCheckpointError({
+          message: `weight ${weight.name} has ${values.length} values in the state, expected ${size}.`,
+        });
       }
     });
     tf.tidy(() => {
@@ -383,19 +383,19 @@ export class Gan {
   }
 
   private assertAlive(): void {
-    if (this.disposed) throw new GanError('option', 'this GAN was disposed; create a new one with createGan().');
+    if (this.disposed)
+      throw new GanDisposedError({ message: 'this GAN was disposed; create a new one with createGan().' });
   }
 
   private checkLabels(labels: tf.Tensor | undefined, batch: number): void {
     if (this.classes === 0) {
-      if (labels) throw new GanError('option', `preset '${this.preset}' takes no labels; use preset 'conditional'.`);
+      if (labels) throw optionError('labels', `preset '${this.preset}' takes no labels; use preset 'conditional'.`);
       return;
     }
     if (labels?.rank !== 2 || labels.shape[0] !== batch || labels.shape[1] !== this.classes) {
-      throw new GanError(
-        'data',
-        `the conditional GAN needs one-hot labels of shape [${batch}, ${this.classes}]; pass the dataset's labels.`,
-      );
+      throw new GanDataError({
+        message: `the conditional GAN needs one-hot labels of shape [${batch}, ${this.classes}]; pass the dataset's labels.`,
+      });
     }
   }
 }
@@ -405,7 +405,7 @@ export class Gan {
  *
  * @param options - preset, training style, seed and optional optimizer overrides
  * @returns a new {@link Gan}; dispose it when done
- * @throws {@link GanError} `option` for an unknown preset or style
+ * @throws `TfkitOptionError` for an unknown preset or style or a bad seed
  * @example
  * ```ts
  * const gan = createGan({ preset: 'dense', style: 'split', seed: 1 });
@@ -415,13 +415,19 @@ export class Gan {
 export function createGan(options: CreateGanOptions = {}): Gan {
   const preset = options.preset ?? 'dense-tuned';
   if (!(preset in presets)) {
-    throw new GanError('option', `unknown preset '${String(preset)}'; use one of ${Object.keys(presets).join(', ')}.`);
+    throw optionError(
+      'preset',
+      `unknown preset '${String(preset)}'${didYouMean(String(preset), Object.keys(presets))}; use one of ${Object.keys(presets).join(', ')}.`,
+      preset,
+    );
   }
   const style = options.style ?? presets[preset].defaultStyle;
   if (style !== 'split' && style !== 'stacked') {
-    throw new GanError('option', `unknown style '${String(style)}'; use 'split' or 'stacked'.`);
+    throw optionError('style', `unknown style '${String(style)}'; use 'split' or 'stacked'.`, style);
   }
   const seed = options.seed ?? 0;
-  if (!Number.isInteger(seed)) throw new GanError('option', `seed must be an integer, got ${seed}.`);
+  if (!Number.isSafeInteger(seed) || seed < 0) {
+    throw optionError('seed', `must be a non-negative integer, got ${seed}. Pass e.g. 1.`, seed);
+  }
   return new Gan({ ...options, preset, style, seed });
 }

@@ -8,7 +8,15 @@
  */
 export { CHECKPOINT_FILE, type CheckpointMeta, type EpochLog, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 export type { GanData } from './data.js';
-export { GanError, type GanErrorCode } from './errors.js';
+export {
+  GanAssetError,
+  GanCheckpointError,
+  GanDataError,
+  GanDisposedError,
+  GanEncoderError,
+  GanError,
+  type GanErrorOptions,
+} from './errors.js';
 export type { AdamSpec, OptimizerSpec, SgdSpec } from './fused-optimizer.js';
 export {
   type CreateGanOptions,

@@ -71,7 +71,7 @@ export interface QuickRunResult {
  *
  * @param options - preset, epochs, seed, callbacks
  * @returns per-epoch results
- * @throws {@link GanError} for bad options; dataset errors from `@tfkit/datasets`
+ * @throws `TfkitOptionError` for bad options; dataset errors from `@tfkit/datasets`
  * @example
  * ```ts
  * const run = await quickRun({ preset: 'dense-tuned', epochs: 3 });

@@ -7,7 +7,16 @@ import { ensureBackend } from '@tfkit/backend';
 import { expectNoTensorLeak } from '@tfkit/backend/testing';
 import { loadFashionMnist } from '@tfkit/datasets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHECKPOINT_FILE, createGan, type EpochLog, type Gan, type GanData, GanError, trainGan } from './index.js';
+import {
+  CHECKPOINT_FILE,
+  createGan,
+  type EpochLog,
+  type Gan,
+  GanCheckpointError,
+  type GanData,
+  GanError,
+  trainGan,
+} from './index.js';
 
 let data: GanData & { count: number };
 let directory: string;
@@ -140,8 +149,8 @@ describe('trainGan', () => {
       resume: true,
       log: false,
     }).catch((caught: unknown) => caught);
+    expect(GanCheckpointError.isInstance(error)).toBe(true);
     expect(GanError.isInstance(error)).toBe(true);
-    expect((error as GanError).code).toBe('checkpoint');
     expect((error as Error).message).toMatch(/corrupt/);
     gan.dispose();
     other.dispose();

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { writeFileAtomic } from '@tfkit/core/node';
 import { type EpochLog, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { checkData, type GanData, makeBatch } from './data.js';
-import { GanError } from './errors.js';
-import { writeFileAtomic } from './files.js';
+import { GanCheckpointError, GanDataError, optionError } from './errors.js';
 import type { Gan, StepMetrics } from './gan.js';
 import { encodeGrid } from './images.js';
 import { mixSeed, permutation } from './random.js';
@@ -103,7 +103,7 @@ export function zTestImages(gan: Gan, seed: number, count = 100): Uint8Array {
  * @param data - images (and labels for the conditional GAN)
  * @param options - see {@link TrainGanOptions}
  * @returns the loss history and the grid files written
- * @throws {@link GanError} `option`/`data` for bad options or data, `checkpoint` for a bad checkpoint
+ * @throws `TfkitOptionError` for bad options, {@link GanDataError} for bad data or diverged losses, {@link GanCheckpointError} for a bad checkpoint
  * @example
  * ```ts
  * const result = await trainGan(gan, { images }, { epochs: 5, seed: 1, sampleEvery: 1, checkpointDir: 'run' });
@@ -115,13 +115,17 @@ export async function trainGan(gan: Gan, data: GanData, options: TrainGanOptions
   const batchSize = options.batchSize ?? 100;
   const seed = options.seed ?? 0;
   if (!Number.isInteger(options.epochs) || options.epochs < 0) {
-    throw new GanError('option', `epochs must be a non-negative integer, got ${options.epochs}.`);
+    throw optionError('epochs', `must be a non-negative integer, got ${options.epochs}. Pass e.g. 5.`, options.epochs);
   }
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > count) {
-    throw new GanError('option', `batchSize must be an integer in 1..${count} (the image count), got ${batchSize}.`);
+    throw optionError(
+      'batchSize',
+      `must be an integer in 1..${count} (the image count), got ${batchSize}. Pass e.g. 100.`,
+      batchSize,
+    );
   }
   if (options.resume && !options.checkpointDir) {
-    throw new GanError('option', 'resume needs checkpointDir.');
+    throw optionError('resume', 'resume needs checkpointDir; pass the directory the checkpoints are in.');
   }
   const log =
     options.log === false
@@ -138,10 +142,9 @@ export async function trainGan(gan: Gan, data: GanData, options: TrainGanOptions
     const meta = await loadCheckpoint(options.checkpointDir, gan);
     if (meta) {
       if (meta.seed !== seed || meta.batchSize !== batchSize) {
-        throw new GanError(
-          'checkpoint',
-          `the checkpoint was made with seed ${meta.seed} and batchSize ${meta.batchSize}; resume with the same ones (got ${seed}, ${batchSize}).`,
-        );
+        throw new GanCheckpointError({
+          message: `the checkpoint was made with seed ${meta.seed} and batchSize ${meta.batchSize}; resume with the same ones (got ${seed}, ${batchSize}).`,
+        });
       }
       history = meta.history;
       startEpoch = meta.epoch;
@@ -167,10 +170,9 @@ export async function trainGan(gan: Gan, data: GanData, options: TrainGanOptions
         tf.dispose([images, labels]);
       }
       if (!Number.isFinite(metrics.dLoss) || !Number.isFinite(metrics.gLoss)) {
-        throw new GanError(
-          'data',
-          `the losses became ${metrics.dLoss}/${metrics.gLoss} at epoch ${epoch}, batch ${batch}; lower the learning rate or check the data scaling.`,
-        );
+        throw new GanDataError({
+          message: `the losses became ${metrics.dLoss}/${metrics.gLoss} at epoch ${epoch}, batch ${batch}; lower the learning rate or check the data scaling.`,
+        });
       }
       sums.dLoss += metrics.dLoss;
       sums.gLoss += metrics.gLoss;
