@@ -1,10 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { didYouMean, type Rng } from '@tfkit/core';
+import { createRng, deriveSeed, didYouMean, type Rng } from '@tfkit/core';
 import { GanCheckpointError, GanDataError, GanDisposedError, optionError } from './errors.js';
 import { FusedOptimizer, type FusedOptimizerState, type OptimizerSpec } from './fused-optimizer.js';
 import { countParameters, type ForwardContext, LayerFactory, type Network, trainableVariables } from './networks.js';
 import { type GanPreset, type GanStyle, presets } from './presets.js';
-import { mixSeed, mulberry32, uniformNoise } from './random.js';
 
 /** Options of {@link createGan}. */
 export interface CreateGanOptions {
@@ -66,15 +65,6 @@ export function toUint8(values: Float32Array | number[]): Uint8Array {
   return out;
 }
 
-/** Temporary: the old mulberry32 stream behind the Rng methods the steps use. */
-function stepRandom(seed: number): Rng {
-  const random = mulberry32(seed);
-  return {
-    nextUint32: () => Math.floor(random.next() * 4294967296),
-    integers: (n: number) => Math.floor(random.next() * n),
-  } as unknown as Rng;
-}
-
 /**
  * A generator/discriminator pair with its optimizers. Build one with {@link createGan}, train it
  * with `trainGan` (or {@link Gan.trainStep}), draw images with {@link Gan.sample}.
@@ -110,8 +100,8 @@ export class Gan {
     this.seed = options.seed;
     this.nZ = definition.nZ;
     this.classes = definition.classes;
-    this.generator = definition.generator(new LayerFactory(mixSeed(options.seed, 1), 'g'));
-    this.discriminator = definition.discriminator(new LayerFactory(mixSeed(options.seed, 2), 'd'));
+    this.generator = definition.generator(new LayerFactory(deriveSeed(options.seed, 1), 'g'));
+    this.discriminator = definition.discriminator(new LayerFactory(deriveSeed(options.seed, 2), 'd'));
     this.generatorVariables = trainableVariables(this.generator.model);
     this.discriminatorVariables = trainableVariables(this.discriminator.model);
     const optimizers = definition.optimizers[options.style];
@@ -209,7 +199,11 @@ export class Gan {
     this.assertAlive();
     if (!Number.isInteger(n) || n < 1)
       throw optionError('n', `sample(n) needs a positive integer, got ${n}. Pass e.g. 100.`, n);
-    const noise = uniformNoise(n * this.nZ, mixSeed(options.seed ?? 0, 0x5a));
+    const seed = options.seed ?? 0;
+    if (!Number.isSafeInteger(seed) || seed < 0) {
+      throw optionError('seed', `sample() needs a non-negative integer seed, got ${seed}. Pass e.g. 1.`, seed);
+    }
+    const noise = createRng(deriveSeed(seed, 0x5a)).fillUniform(new Float32Array(n * this.nZ), -1, 1);
     const labels = this.classes > 0 ? this.labelArray(n, options.labels) : undefined;
     if (labels === undefined && options.labels !== undefined) {
       throw optionError(
@@ -260,7 +254,7 @@ export class Gan {
    * ```
    */
   trainStep(real: tf.Tensor2D, realLabels: tf.Tensor2D | undefined, seed: number): StepMetrics {
-    const random = stepRandom(seed);
+    const random = createRng(seed);
     const discriminator = this.discriminatorStep(real, realLabels, random);
     const generator = this.generatorStep(real.shape[0], random);
     return { ...discriminator, ...generator };
@@ -375,9 +369,9 @@ export class Gan {
     return { training: true, nextSeed: () => random.nextUint32() };
   }
 
-  /** A batch of uniform noise in [-1, 1) from the next seed of `random`. */
+  /** A batch of uniform noise in [-1, 1) from `random`. */
   private noise(batch: number, random: Rng): tf.Tensor2D {
-    return tf.tensor2d(uniformNoise(batch * this.nZ, random.nextUint32()), [batch, this.nZ]);
+    return tf.tensor2d(random.fillUniform(new Float32Array(batch * this.nZ), -1, 1), [batch, this.nZ]);
   }
 
   /** Random one-hot labels for generated images (conditional GAN), else undefined. */
@@ -448,6 +442,11 @@ export class Gan {
     this.disposed = true;
     this.generator.model.dispose();
     this.discriminator.model.dispose();
+  }
+
+  /** Same as {@link Gan.dispose}, for `using gan = createGan()`. */
+  [Symbol.dispose](): void {
+    this.dispose();
   }
 
   /** True after {@link Gan.dispose}. */

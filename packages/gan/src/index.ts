@@ -21,8 +21,10 @@ export type { AdamSpec, OptimizerSpec, SgdSpec } from './fused-optimizer.js';
 export {
   type CreateGanOptions,
   createGan,
+  type DiscriminatorMetrics,
   Gan,
   type GanState,
+  type GeneratorMetrics,
   type SampleOptions,
   type StepMetrics,
   toUint8,
@@ -31,12 +33,13 @@ export { encodeGrid, encodeNpy, type GridOptions, gridPixels, saveGrid, saveNpy 
 export { frechetDistance, meanAndCovariance, symmetricEigen, symmetricSqrt } from './linalg.js';
 export type { ForwardContext, Network } from './networks.js';
 export { type GanPreset, type GanStyle, presets } from './presets.js';
-export { type QuickRunEpoch, type QuickRunOptions, type QuickRunResult, quickRun } from './quick-run.js';
 export { type FeatureStats, type QualityScore, Scorer, type ScorerManifest } from './score.js';
 export {
   type BatchProgress,
   type EpochEnd,
   formatEpochLine,
+  type GanBatchLogs,
+  type GanEpochLogs,
   type TrainGanCallbacks,
   type TrainGanOptions,
   type TrainGanResult,

@@ -97,6 +97,9 @@ describe('createGan', () => {
     expect(gan.isDisposed).toBe(true);
     expect(() => gan.sample(1)).toThrow(/disposed; create a new one/);
     expect(() => gan.sample(1)).toThrow(GanDisposedError);
+    const other = createGan({ preset: 'dense' });
+    other[Symbol.dispose]();
+    expect(other.isDisposed).toBe(true);
   });
 });
 

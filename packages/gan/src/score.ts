@@ -78,6 +78,8 @@ async function readChecked(directory: URL, name: string, manifest: ScorerManifes
  * @remarks Owns a `tf.LayersModel`; call {@link Scorer.dispose} when done.
  */
 export class Scorer {
+  private disposed = false;
+
   private constructor(
     private readonly model: tf.LayersModel,
     private readonly featureModel: tf.LayersModel,
@@ -199,8 +201,15 @@ export class Scorer {
     return out;
   }
 
-  /** Frees the classifier's weights. */
+  /** Frees the classifier's weights. Safe to call twice. */
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     this.model.dispose();
+  }
+
+  /** Same as {@link Scorer.dispose}, for `using scorer = await Scorer.load()`. */
+  [Symbol.dispose](): void {
+    this.dispose();
   }
 }
