@@ -32,6 +32,28 @@ export interface CheckpointMeta {
   batchSize: number;
   /** History up to this epoch. */
   history: EpochLog[];
+  /** Generator steps (iterations) done when it was written. */
+  iteration?: number;
+  /** FID evaluations so far (when `trainGan` computes FID). */
+  fidHistory?: FidLog[];
+  /** The best FID so far; in a `best/` checkpoint, the FID of its weights. */
+  bestFid?: number;
+}
+
+/** One FID evaluation during training. */
+export interface FidLog {
+  /** Generator steps done when it was measured. */
+  iteration: number;
+  /** Epoch it was measured in, from 0. */
+  epoch: number;
+  /** FID on the scorer's features (lower is better). */
+  fid: number;
+  /** Entropy of the predicted-class histogram, in bits. */
+  classEntropy: number;
+  /** Seconds since the run (or the resumed part of it) started, wall clock. */
+  seconds: number;
+  /** Process CPU seconds since the run (or the resumed part) started. */
+  cpuSeconds: number;
 }
 
 interface Manifest extends CheckpointMeta {
@@ -40,7 +62,7 @@ interface Manifest extends CheckpointMeta {
   dataFile: string;
   bytes: number;
   sha256: string;
-  layout: { weights: number[]; generatorSlots: number[]; discriminatorSlots: number[] };
+  layout: { weights: number[]; generatorSlots: number[]; discriminatorSlots: number[]; ema?: number[] };
   optimizerSteps: { generator: number; discriminator: number };
 }
 
@@ -59,7 +81,12 @@ export const CHECKPOINT_FILE = 'gan-checkpoint.json';
  */
 export async function saveCheckpoint(directory: string, gan: Gan, meta: CheckpointMeta): Promise<void> {
   const state = gan.getState();
-  const arrays = [...state.weights, ...state.generatorOptimizer.slots, ...state.discriminatorOptimizer.slots];
+  const arrays = [
+    ...state.weights,
+    ...state.generatorOptimizer.slots,
+    ...state.discriminatorOptimizer.slots,
+    ...(state.ema ?? []),
+  ];
   const total = arrays.reduce((sum, array) => sum + array.length, 0);
   const data = new Float32Array(total);
   let offset = 0;
@@ -134,8 +161,10 @@ export async function loadCheckpoint(directory: string, gan: Gan): Promise<Check
     });
   }
   const layout = gan.stateLayout();
-  if (JSON.stringify(layout) !== JSON.stringify(manifest.layout)) {
-    throw new GanCheckpointError({ message: `the checkpoint in ${directory} has a different layout than this GAN.` });
+  if (JSON.stringify(layout) !== JSON.stringify({ ...manifest.layout, ema: manifest.layout.ema ?? [] })) {
+    throw new GanCheckpointError({
+      message: `the checkpoint in ${directory} has a different layout than this GAN (another preset, or another ema setting); create the GAN with the options of the run or use another checkpointDir.`,
+    });
   }
   const data = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
   let offset = 0;
@@ -149,6 +178,7 @@ export async function loadCheckpoint(directory: string, gan: Gan): Promise<Check
     generatorOptimizer: { step: manifest.optimizerSteps.generator, slots: layout.generatorSlots.map(take) },
     discriminatorOptimizer: { step: manifest.optimizerSteps.discriminator, slots: layout.discriminatorSlots.map(take) },
   };
+  if (layout.ema.length > 0) state.ema = layout.ema.map(take);
   gan.setState(state);
   return {
     preset: manifest.preset,
@@ -157,5 +187,8 @@ export async function loadCheckpoint(directory: string, gan: Gan): Promise<Check
     seed: manifest.seed,
     batchSize: manifest.batchSize,
     history: manifest.history,
+    ...(manifest.iteration === undefined ? {} : { iteration: manifest.iteration }),
+    ...(manifest.fidHistory === undefined ? {} : { fidHistory: manifest.fidHistory }),
+    ...(manifest.bestFid === undefined ? {} : { bestFid: manifest.bestFid }),
   };
 }

@@ -17,6 +17,64 @@ export interface CreateGanOptions {
   generatorOptimizer?: OptimizerSpec;
   /** Override the preset's discriminator optimizer. */
   discriminatorOptimizer?: OptimizerSpec;
+  /**
+   * Decay of an exponential moving average of the generator's weights (all of them, batch-norm
+   * statistics included), updated after every generator step with the warm-up
+   * `min(ema, (1 + t) / (10 + t))` at step `t`; {@link Gan.sample} and the grids use it, checkpoints
+   * hold it beside the raw weights. `0` turns it off. @defaultValue the preset's
+   */
+  ema?: number;
+  /** Loss of the `'split'` style (see {@link GanLoss}). @defaultValue the preset's */
+  loss?: GanLoss;
+  /**
+   * One-sided label smoothing of the `'split'` style's non-saturating loss: real images get the
+   * target `1 - labelSmoothing`. @defaultValue the preset's
+   */
+  labelSmoothing?: number;
+  /**
+   * Instance noise: the standard deviation of Gaussian noise added to every image the
+   * discriminator sees in training (real and fake, `'split'` style), annealed linearly to 0 over
+   * `instanceNoiseSteps` iterations. @defaultValue the preset's
+   */
+  instanceNoise?: number;
+  /** Iterations over which {@link CreateGanOptions.instanceNoise} decays to 0. @defaultValue `2000` */
+  instanceNoiseSteps?: number;
+  /**
+   * A learning-rate schedule applied to both optimizers: the rate is multiplied by a factor that
+   * goes linearly from 1 to `final` over `steps` iterations, then stays. @defaultValue none (constant)
+   */
+  learningRateSchedule?: LearningRateSchedule;
+}
+
+/**
+ * Loss of the `'split'` training style: `'non-saturating'` is the original GAN loss (D: binary
+ * cross-entropy; G: `-log D(G(z))`); `'hinge'` is the hinge loss of SAGAN / BigGAN (D:
+ * `relu(1 - D(x)) + relu(1 + D(G(z)))` on logits; G: `-D(G(z))`).
+ */
+export type GanLoss = 'non-saturating' | 'hinge';
+
+/** A linear learning-rate decay: see {@link CreateGanOptions.learningRateSchedule}. */
+export interface LearningRateSchedule {
+  /** Iterations over which the factor goes from 1 to `final`. */
+  steps: number;
+  /** Factor at the end, e.g. `0.1`. */
+  final: number;
+}
+
+/** The training settings a preset or {@link createGan} fixes; see {@link CreateGanOptions}. */
+export interface GanTrainingSettings {
+  /** EMA decay of the generator weights, 0 for none. */
+  ema: number;
+  /** Loss of the split style. */
+  loss: GanLoss;
+  /** One-sided label smoothing. */
+  labelSmoothing: number;
+  /** Instance noise standard deviation at step 0. */
+  instanceNoise: number;
+  /** Iterations of the instance-noise decay. */
+  instanceNoiseSteps: number;
+  /** Learning-rate schedule, if any. */
+  learningRateSchedule: LearningRateSchedule | undefined;
 }
 
 /** What one training iteration measured. */
@@ -43,16 +101,84 @@ export interface SampleOptions {
   seed?: number;
   /** Class of each image (conditional GAN only): one label for all, or one per image. @defaultValue `i % classes` */
   labels?: number | readonly number[];
+  /**
+   * Which generator weights: `'ema'`, their moving average (when the GAN keeps one, else the raw
+   * weights), or `'raw'`, the weights the optimizer trains. @defaultValue `'ema'`
+   */
+  weights?: 'ema' | 'raw';
 }
 
 /** Full state of a GAN for checkpoints: weights of both networks and optimizer slots. */
 export interface GanState {
   /** Values of every weight (trainable or not) of the generator then the discriminator. */
   weights: Float32Array[];
-  /** Generator optimizer state. */
+  /** Generator optimizer state; its `step` is the number of generator steps (iterations) so far. */
   generatorOptimizer: FusedOptimizerState;
+  /** The moving average of the generator's weights (same order as its weights), when EMA is on. */
+  ema?: Float32Array[];
   /** Discriminator optimizer state. */
   discriminatorOptimizer: FusedOptimizerState;
+}
+
+const defaultSettings: GanTrainingSettings = {
+  ema: 0,
+  loss: 'non-saturating',
+  labelSmoothing: 0,
+  instanceNoise: 0,
+  instanceNoiseSteps: 2000,
+  learningRateSchedule: undefined,
+};
+
+/** The settings in effect: defaults, then the preset's, then the caller's; validated. */
+function resolveSettings(
+  options: CreateGanOptions,
+  preset: Partial<GanTrainingSettings> | undefined,
+): GanTrainingSettings {
+  const settings: GanTrainingSettings = { ...defaultSettings, ...preset };
+  for (const key of Object.keys(defaultSettings) as (keyof GanTrainingSettings)[]) {
+    if (options[key] !== undefined) (settings as unknown as Record<string, unknown>)[key] = options[key];
+  }
+  const inUnit = (option: string, value: number, open: boolean) => {
+    if (typeof value !== 'number' || !(value >= 0) || (open ? value >= 1 : value > 1)) {
+      throw optionError(
+        option,
+        `must be a number in [0, ${open ? '1)' : '1]'}, got ${value}. Pass e.g. 0.1, or 0 for off.`,
+        value,
+      );
+    }
+  };
+  inUnit('ema', settings.ema, true);
+  inUnit('labelSmoothing', settings.labelSmoothing, true);
+  if (settings.loss !== 'non-saturating' && settings.loss !== 'hinge') {
+    throw optionError(
+      'loss',
+      `unknown loss '${String(settings.loss)}'; use 'non-saturating' or 'hinge'.`,
+      settings.loss,
+    );
+  }
+  if (!(settings.instanceNoise >= 0) || !Number.isFinite(settings.instanceNoise)) {
+    throw optionError('instanceNoise', `must be a non-negative number, got ${settings.instanceNoise}. Pass e.g. 0.1.`);
+  }
+  if (!Number.isInteger(settings.instanceNoiseSteps) || settings.instanceNoiseSteps < 1) {
+    throw optionError(
+      'instanceNoiseSteps',
+      `must be a positive integer, got ${settings.instanceNoiseSteps}. Pass e.g. 2000.`,
+    );
+  }
+  const schedule = settings.learningRateSchedule;
+  if (
+    schedule !== undefined &&
+    (!Number.isInteger(schedule.steps) ||
+      schedule.steps < 1 ||
+      !(schedule.final >= 0) ||
+      !Number.isFinite(schedule.final))
+  ) {
+    throw optionError(
+      'learningRateSchedule',
+      `needs integer steps >= 1 and a final factor >= 0, got ${JSON.stringify(schedule)}. Pass e.g. { steps: 3000, final: 0.1 }.`,
+    );
+  }
+  return settings;
 }
 
 /** Clips to [-1, 1], maps to 0..255 and rounds. */
@@ -90,6 +216,12 @@ export class Gan {
   private readonly discriminatorVariables: tf.Variable[];
   private readonly generatorOptimizer: FusedOptimizer;
   private readonly discriminatorOptimizer: FusedOptimizer;
+  /** The training settings in effect (preset defaults overridden by {@link createGan}'s options). */
+  readonly settings: Readonly<GanTrainingSettings>;
+  private readonly generatorLearningRate: number;
+  private readonly discriminatorLearningRate: number;
+  private emaWeights: Float32Array[] | undefined;
+  private iterations = 0;
   private disposed = false;
 
   /** @internal use {@link createGan} */
@@ -113,6 +245,10 @@ export class Gan {
       options.discriminatorOptimizer ?? optimizers.discriminator,
       this.discriminatorVariables,
     );
+    this.generatorLearningRate = this.generatorOptimizer.spec.learningRate;
+    this.discriminatorLearningRate = this.discriminatorOptimizer.spec.learningRate;
+    this.settings = resolveSettings(options, definition.training);
+    if (this.settings.ema > 0) this.emaWeights = this.readGeneratorWeights();
   }
 
   /** Parameter counts (trainable and not) of both networks. */
@@ -211,11 +347,13 @@ export class Gan {
         `labels need a conditional GAN; preset '${this.preset}' has none. Use preset 'conditional'.`,
       );
     }
-    const images = tf.tidy(() => {
-      const z = tf.tensor2d(noise, [n, this.nZ]);
-      const oneHot = labels ? tf.oneHot(tf.tensor1d(labels, 'int32'), this.classes).toFloat() : undefined;
-      return this.generator.forward(z, oneHot, { training: false, nextSeed: () => 0 });
-    });
+    const forward = () =>
+      tf.tidy(() => {
+        const z = tf.tensor2d(noise, [n, this.nZ]);
+        const oneHot = labels ? tf.oneHot(tf.tensor1d(labels, 'int32'), this.classes).toFloat() : undefined;
+        return this.generator.forward(z, oneHot, { training: false, nextSeed: () => 0 });
+      });
+    const images = options.weights === 'raw' ? forward() : this.withEmaWeights(forward);
     const values = images.dataSync() as Float32Array;
     images.dispose();
     return toUint8(values);
@@ -296,15 +434,33 @@ export class Gan {
     const z = this.noise(batch, random);
     const fakeLabels = this.fakeLabels(batch, random);
     const fake = tf.tidy(() => this.generator.forward(z, fakeLabels, context));
+    const noiseLevel = style === 'split' ? this.instanceNoiseLevel() : 0;
+    const realNoise = noiseLevel > 0 ? this.gaussian(batch * 784, noiseLevel, random) : undefined;
+    const fakeNoise = noiseLevel > 0 ? this.gaussian(batch * 784, noiseLevel, random) : undefined;
+    this.applySchedule();
+    const { loss, labelSmoothing } = this.settings;
     let dReal: tf.Scalar | undefined;
     let dFake: tf.Scalar | undefined;
     const step = tf.variableGrads(() => {
       if (style === 'split') {
-        const realLogits = this.discriminator.forward(real, realLabels, context);
-        const fakeLogits = this.discriminator.forward(fake, fakeLabels, context);
+        const realInput = realNoise ? tf.add(real, realNoise.reshape([batch, 784])) : real;
+        const fakeInput = fakeNoise ? tf.add(fake, fakeNoise.reshape([batch, 784])) : fake;
+        const realLogits = this.discriminator.forward(realInput, realLabels, context);
+        const fakeLogits = this.discriminator.forward(fakeInput, fakeLabels, context);
         dReal = tf.keep(tf.mean(tf.sigmoid(realLogits)) as tf.Scalar);
         dFake = tf.keep(tf.mean(tf.sigmoid(fakeLogits)) as tf.Scalar);
-        return tf.add(tf.mean(tf.softplus(tf.neg(realLogits))), tf.mean(tf.softplus(fakeLogits))) as tf.Scalar;
+        if (loss === 'hinge') {
+          return tf.add(tf.mean(tf.relu(tf.sub(1, realLogits))), tf.mean(tf.relu(tf.add(1, fakeLogits)))) as tf.Scalar;
+        }
+        // Binary cross-entropy with the real target 1 - labelSmoothing, from logits.
+        const realLoss =
+          labelSmoothing > 0
+            ? tf.add(
+                tf.mul(1 - labelSmoothing, tf.softplus(tf.neg(realLogits))),
+                tf.mul(labelSmoothing, tf.softplus(realLogits)),
+              )
+            : tf.softplus(tf.neg(realLogits));
+        return tf.add(tf.mean(realLoss), tf.mean(tf.softplus(fakeLogits))) as tf.Scalar;
       }
       const images = tf.concat([real, fake as tf.Tensor2D], 0);
       const labels = realLabels && fakeLabels ? tf.concat([realLabels, fakeLabels], 0) : undefined;
@@ -317,7 +473,7 @@ export class Gan {
         tf.add(tf.mul(targets, tf.softplus(tf.neg(logits))), tf.mul(tf.sub(1, targets), tf.softplus(logits))),
       ) as tf.Scalar;
     }, this.discriminatorVariables);
-    tf.dispose([z, fake, fakeLabels]);
+    tf.dispose([z, fake, fakeLabels, realNoise, fakeNoise]);
     this.discriminatorOptimizer.apply(this.discriminatorVariables.map((variable) => step.grads[variable.name]!));
     tf.dispose(step.grads);
     const metrics: DiscriminatorMetrics = {
@@ -331,8 +487,9 @@ export class Gan {
 
   /**
    * One generator update on `batchSize` fresh noise vectors (and random labels for a conditional
-   * GAN), through the current discriminator (which is not updated), with the non-saturating loss
-   * `-mean(log D(G(z)))`.
+   * GAN), through the current discriminator (which is not updated): the non-saturating loss
+   * `-mean(log D(G(z)))`, or `-mean(D(G(z)))` on logits with the `'hinge'` loss. Then the weights'
+   * moving average is updated when EMA is on.
    *
    * @param batchSize - how many images to generate
    * @param random - the step's random stream (noise, labels, dropout masks)
@@ -351,17 +508,107 @@ export class Gan {
     const context = this.trainingContext(random);
     const z = this.noise(batchSize, random);
     const labels = this.fakeLabels(batchSize, random);
+    this.applySchedule();
+    const hinge = this.settings.loss === 'hinge' && this.style === 'split';
     const step = tf.variableGrads(() => {
       const images = this.generator.forward(z, labels, context);
       const logits = this.discriminator.forward(images, labels, context);
-      return tf.mean(tf.softplus(tf.neg(logits))) as tf.Scalar;
+      return (hinge ? tf.neg(tf.mean(logits)) : tf.mean(tf.softplus(tf.neg(logits)))) as tf.Scalar;
     }, this.generatorVariables);
     this.generatorOptimizer.apply(this.generatorVariables.map((variable) => step.grads[variable.name]!));
     tf.dispose(step.grads);
     tf.dispose([z, labels]);
+    this.iterations++;
+    this.updateEma();
     const metrics: GeneratorMetrics = { gLoss: step.value.dataSync()[0]! };
     step.value.dispose();
     return metrics;
+  }
+
+  /** Generator steps taken so far (restored from checkpoints). */
+  get iteration(): number {
+    return this.iterations;
+  }
+
+  /** True when the GAN keeps a moving average of its generator's weights. */
+  get hasEma(): boolean {
+    return this.emaWeights !== undefined;
+  }
+
+  /**
+   * The moving average of the generator's weights (copies, in `generator.model.weights` order), or
+   * `undefined` when EMA is off.
+   *
+   * @returns copies of the averaged weights
+   */
+  emaState(): Float32Array[] | undefined {
+    return this.emaWeights?.map((weights) => weights.slice());
+  }
+
+  /**
+   * Runs `action` with the generator's weights temporarily replaced by their moving average (when
+   * EMA is on; else with the raw weights), and restores the raw weights afterwards, even when it throws.
+   *
+   * @param action - what to do with the averaged generator
+   * @returns what `action` returns
+   */
+  withEmaWeights<T>(action: () => T): T {
+    this.assertAlive();
+    if (!this.emaWeights) return action();
+    const raw = this.readGeneratorWeights();
+    this.writeGeneratorWeights(this.emaWeights);
+    try {
+      return action();
+    } finally {
+      this.writeGeneratorWeights(raw);
+    }
+  }
+
+  private readGeneratorWeights(): Float32Array[] {
+    return this.generator.model.weights.map((weight) => (weight.read().dataSync() as Float32Array).slice());
+  }
+
+  private writeGeneratorWeights(values: readonly Float32Array[]): void {
+    tf.tidy(() => {
+      this.generator.model.weights.forEach((weight, index) => {
+        weight.write(tf.tensor(values[index]!, weight.shape as number[], 'float32'));
+      });
+    });
+  }
+
+  /** `ema = d * ema + (1 - d) * w` with the warm-up `d = min(decay, (1 + t) / (10 + t))`. */
+  private updateEma(): void {
+    if (!this.emaWeights) return;
+    const decay = Math.min(this.settings.ema, (1 + this.iterations) / (10 + this.iterations));
+    const keep = 1 - decay;
+    const weights = this.generator.model.weights;
+    for (let index = 0; index < weights.length; index++) {
+      const average = this.emaWeights[index]!;
+      const values = weights[index]!.read().dataSync() as Float32Array;
+      for (let i = 0; i < average.length; i++) average[i] = decay * average[i]! + keep * values[i]!;
+    }
+  }
+
+  /** The instance-noise standard deviation at the current iteration. */
+  private instanceNoiseLevel(): number {
+    const { instanceNoise, instanceNoiseSteps } = this.settings;
+    if (instanceNoise <= 0) return 0;
+    return instanceNoise * Math.max(0, 1 - this.iterations / instanceNoiseSteps);
+  }
+
+  /** Gaussian noise from `random`, as a flat tensor. */
+  private gaussian(count: number, standardDeviation: number, random: Rng): tf.Tensor1D {
+    return tf.tensor1d(random.fillNormal(new Float32Array(count), 0, standardDeviation));
+  }
+
+  /** Sets both optimizers' learning rates for the current iteration. */
+  private applySchedule(): void {
+    const schedule = this.settings.learningRateSchedule;
+    if (!schedule) return;
+    const progress = Math.min(1, this.iterations / schedule.steps);
+    const factor = 1 + (schedule.final - 1) * progress;
+    this.generatorOptimizer.spec.learningRate = this.generatorLearningRate * factor;
+    this.discriminatorOptimizer.spec.learningRate = this.discriminatorLearningRate * factor;
   }
 
   /** Forward context of a training pass: dropout masks seeded from `random`. */
@@ -388,11 +635,13 @@ export class Gan {
     const weights = [...this.generator.model.weights, ...this.discriminator.model.weights].map((weight) =>
       (weight.read().dataSync() as Float32Array).slice(),
     );
-    return {
+    const state: GanState = {
       weights,
       generatorOptimizer: this.generatorOptimizer.getState(),
       discriminatorOptimizer: this.discriminatorOptimizer.getState(),
     };
+    if (this.emaWeights) state.ema = this.emaState()!;
+    return state;
   }
 
   /**
@@ -421,18 +670,28 @@ export class Gan {
         weight.write(tf.tensor(state.weights[index]!.slice(), weight.shape as number[], 'float32'));
       });
     });
+    const emaSizes = this.emaWeights?.map((weights) => weights.length) ?? [];
+    const savedSizes = state.ema?.map((weights) => weights.length) ?? [];
+    if (JSON.stringify(emaSizes) !== JSON.stringify(savedSizes)) {
+      throw new GanCheckpointError({
+        message: `the state has ${savedSizes.length ? 'an' : 'no'} EMA of the generator weights, this GAN ${emaSizes.length ? 'keeps one' : 'does not'}; create the GAN with the same ema option.`,
+      });
+    }
     this.generatorOptimizer.setState(state.generatorOptimizer);
     this.discriminatorOptimizer.setState(state.discriminatorOptimizer);
+    if (this.emaWeights && state.ema) this.emaWeights = state.ema.map((weights) => weights.slice());
+    this.iterations = state.generatorOptimizer.step;
   }
 
-  /** Sizes of the arrays in {@link GanState}: weights, then generator slots, then discriminator slots. */
-  stateLayout(): { weights: number[]; generatorSlots: number[]; discriminatorSlots: number[] } {
+  /** Sizes of the arrays in {@link GanState}: weights, generator slots, discriminator slots, EMA weights. */
+  stateLayout(): { weights: number[]; generatorSlots: number[]; discriminatorSlots: number[]; ema: number[] } {
     return {
       weights: [...this.generator.model.weights, ...this.discriminator.model.weights].map(
         (weight) => weight.shape.reduce((a, b) => (a ?? 1) * (b ?? 1), 1)!,
       ),
       generatorSlots: this.generatorOptimizer.slotSizes(),
       discriminatorSlots: this.discriminatorOptimizer.slotSizes(),
+      ema: this.emaWeights?.map((weights) => weights.length) ?? [],
     };
   }
 

@@ -6,7 +6,14 @@
  *
  * @packageDocumentation
  */
-export { CHECKPOINT_FILE, type CheckpointMeta, type EpochLog, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+export {
+  CHECKPOINT_FILE,
+  type CheckpointMeta,
+  type EpochLog,
+  type FidLog,
+  loadCheckpoint,
+  saveCheckpoint,
+} from './checkpoint.js';
 export type { GanData } from './data.js';
 export {
   GanAssetError,
@@ -23,8 +30,11 @@ export {
   createGan,
   type DiscriminatorMetrics,
   Gan,
+  type GanLoss,
   type GanState,
+  type GanTrainingSettings,
   type GeneratorMetrics,
+  type LearningRateSchedule,
   type SampleOptions,
   type StepMetrics,
   toUint8,
@@ -32,15 +42,17 @@ export {
 export { encodeGrid, encodeNpy, type GridOptions, gridPixels, saveGrid, saveNpy } from './images.js';
 export { frechetDistance, meanAndCovariance, symmetricEigen, symmetricSqrt } from './linalg.js';
 export type { ForwardContext, Network } from './networks.js';
-export { type GanPreset, type GanStyle, presets } from './presets.js';
+export { type GanPreset, type GanStyle, type PresetDefinition, presets } from './presets.js';
 export { type FeatureStats, type QualityScore, Scorer, type ScorerManifest } from './score.js';
 export {
   type BatchProgress,
+  BEST_CHECKPOINT_DIRECTORY,
   type EpochEnd,
   formatEpochLine,
   type GanBatchLogs,
   type GanEpochLogs,
   type TrainGanCallbacks,
+  type TrainGanFidOptions,
   type TrainGanOptions,
   type TrainGanResult,
   trainGan,

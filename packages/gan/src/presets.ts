@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { OptimizerSpec } from './fused-optimizer.js';
+import type { GanTrainingSettings } from './gan.js';
 import { buildNetwork, type LayerFactory, type Network } from './networks.js';
 
 /**
@@ -26,6 +27,8 @@ export interface PresetDefinition {
   defaultStyle: GanStyle;
   /** Optimizers per style. */
   optimizers: Record<GanStyle, { generator: OptimizerSpec; discriminator: OptimizerSpec }>;
+  /** Training settings that differ from the defaults (no EMA, non-saturating loss, no smoothing or noise). */
+  training?: Partial<GanTrainingSettings>;
   /** Builds the generator. */
   generator(factory: LayerFactory): Network;
   /** Builds the discriminator. */

@@ -2,11 +2,12 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { deriveSeed, invokeCallback, type LoopCallback, permutation, shouldStop } from '@tfkit/core';
 import { writeFileAtomic } from '@tfkit/core/node';
-import { type EpochLog, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { type CheckpointMeta, type EpochLog, type FidLog, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { checkData, type GanData, makeBatch } from './data.js';
 import { GanCheckpointError, GanDataError, optionError } from './errors.js';
 import type { Gan, StepMetrics } from './gan.js';
 import { encodeGrid } from './images.js';
+import type { FeatureStats, Scorer } from './score.js';
 
 /** The logs {@link TrainGanOptions.onBatchEnd} receives after each batch: what the step measured and where it is. */
 export interface GanBatchLogs extends StepMetrics {
@@ -16,6 +17,22 @@ export interface GanBatchLogs extends StepMetrics {
   batchInEpoch: number;
   /** Batches per epoch. */
   batchesPerEpoch: number;
+  /** Generator steps done so far (the GAN's {@link Gan.iteration}, resumed runs included). */
+  iteration: number;
+  /** The evaluation made after this batch, when {@link TrainGanOptions.fid} scheduled one. */
+  fid?: FidLog;
+}
+
+/** Options of {@link TrainGanOptions.fid}: the scorer's FID measured during training. */
+export interface TrainGanFidOptions {
+  /** The scorer (`await Scorer.load()`); not disposed by `trainGan`. */
+  scorer: Scorer;
+  /** Reference images (`n * 784` bytes) or their precomputed `scorer.stats(...)`. */
+  reference: FeatureStats | Uint8Array;
+  /** Evaluate after every `every` generator steps (iterations). */
+  every: number;
+  /** Images generated per evaluation (the EMA weights when the GAN keeps them). @defaultValue `1000` */
+  count?: number;
 }
 
 /**
@@ -104,6 +121,12 @@ export interface TrainGanOptions {
   signal?: AbortSignal | undefined;
   /** Batches per epoch at most (for quick runs). @defaultValue all full batches */
   maxBatchesPerEpoch?: number;
+  /**
+   * Measure the scorer's FID every N iterations on freshly generated images (always the same
+   * noise), report it in the batch logs (`logs.fid`) and the result's `fidHistory`, and, with
+   * `checkpointDir`, keep the checkpoint with the lowest FID so far in `checkpointDir/best/`.
+   */
+  fid?: TrainGanFidOptions;
 }
 
 /** What {@link trainGan} returns. */
@@ -116,7 +139,14 @@ export interface TrainGanResult {
   gridFiles: string[];
   /** True when `signal` stopped the run before `epochs`. */
   stopped: boolean;
+  /** Every FID evaluation, including those of a resumed checkpoint (empty without `fid`). */
+  fidHistory: FidLog[];
+  /** The lowest FID so far, if any was measured. */
+  bestFid: number | undefined;
 }
+
+/** Name of the directory, inside `checkpointDir`, that holds the checkpoint with the best FID. */
+export const BEST_CHECKPOINT_DIRECTORY = 'best';
 
 /** Formats the book's log line plus D(x) and D(G(z)). */
 export function formatEpochLine(log: EpochLog): string {
@@ -167,6 +197,19 @@ export async function trainGan(gan: Gan, data: GanData, options: TrainGanOptions
       batchSize,
     );
   }
+  const fid = options.fid;
+  if (fid !== undefined) {
+    if (!Number.isInteger(fid.every) || fid.every < 1) {
+      throw optionError(
+        'fid.every',
+        `must be a positive integer (iterations), got ${fid.every}. Pass e.g. 200.`,
+        fid.every,
+      );
+    }
+    if (fid.count !== undefined && (!Number.isInteger(fid.count) || fid.count < 2)) {
+      throw optionError('fid.count', `must be an integer >= 2, got ${fid.count}. Pass e.g. 1000.`, fid.count);
+    }
+  }
   if (options.resume && !options.checkpointDir) {
     throw optionError('resume', 'resume needs checkpointDir; pass the directory the checkpoints are in.');
   }
@@ -181,6 +224,8 @@ export async function trainGan(gan: Gan, data: GanData, options: TrainGanOptions
   const batches = Math.min(Math.floor(count / batchSize), options.maxBatchesPerEpoch ?? Number.POSITIVE_INFINITY);
   let history: EpochLog[] = [];
   let startEpoch = 0;
+  let fidHistory: FidLog[] = [];
+  let bestFid: number | undefined;
   if (options.resume && options.checkpointDir) {
     const meta = await loadCheckpoint(options.checkpointDir, gan);
     if (meta) {
@@ -191,10 +236,32 @@ export async function trainGan(gan: Gan, data: GanData, options: TrainGanOptions
       }
       history = meta.history;
       startEpoch = meta.epoch;
+      fidHistory = meta.fidHistory ?? [];
+      bestFid = meta.bestFid;
     }
   }
   const gridFiles: string[] = [];
   let stopped = false;
+  const referenceStats = fid
+    ? fid.reference instanceof Uint8Array
+      ? fid.scorer.stats(fid.reference)
+      : fid.reference
+    : undefined;
+  const fidCount = fid?.count ?? 1000;
+  const startedAt = performance.now();
+  const startedCpu = process.cpuUsage();
+  const fidLabels =
+    gan.classes > 0 ? { labels: Array.from({ length: fidCount }, (_, index) => index % gan.classes) } : {};
+  const meta = (epochsDone: number): CheckpointMeta => ({
+    preset: gan.preset,
+    style: gan.style,
+    epoch: epochsDone,
+    seed,
+    batchSize,
+    history,
+    iteration: gan.iteration,
+    ...(fid ? { fidHistory, ...(bestFid === undefined ? {} : { bestFid }) } : {}),
+  });
   for (let epoch = startEpoch; epoch < options.epochs; epoch++) {
     if (shouldStop(options.signal)) {
       stopped = true;
@@ -226,12 +293,40 @@ export async function trainGan(gan: Gan, data: GanData, options: TrainGanOptions
       sums.dReal += metrics.dReal;
       sums.dFake += metrics.dFake;
       done++;
-      await invokeCallback(options.onBatchEnd, epoch * batches + batch, {
+      const logs: GanBatchLogs = {
         ...metrics,
         epoch,
         batchInEpoch: batch,
         batchesPerEpoch: batches,
-      });
+        iteration: gan.iteration,
+      };
+      if (fid && referenceStats && gan.iteration % fid.every === 0) {
+        const score = fid.scorer.compare(
+          gan.sample(fidCount, { seed: deriveSeed(seed, 0xf1d), ...fidLabels }),
+          referenceStats,
+        );
+        const cpu = process.cpuUsage(startedCpu);
+        const entry: FidLog = {
+          iteration: gan.iteration,
+          epoch,
+          fid: score.fid,
+          classEntropy: score.classEntropy,
+          seconds: (performance.now() - startedAt) / 1000,
+          cpuSeconds: (cpu.user + cpu.system) / 1e6,
+        };
+        fidHistory = [...fidHistory, entry];
+        logs.fid = entry;
+        if (bestFid === undefined || score.fid < bestFid) {
+          bestFid = score.fid;
+          if (options.checkpointDir) {
+            await saveCheckpoint(path.join(options.checkpointDir, BEST_CHECKPOINT_DIRECTORY), gan, {
+              ...meta(epoch),
+              bestFid,
+            });
+          }
+        }
+      }
+      await invokeCallback(options.onBatchEnd, epoch * batches + batch, logs);
       await options.callbacks?.onBatchEnd?.({ epoch, batch, batches, metrics });
       if (shouldStop(options.signal)) break;
     }
@@ -260,17 +355,10 @@ export async function trainGan(gan: Gan, data: GanData, options: TrainGanOptions
       }
     }
     if (options.checkpointDir) {
-      await saveCheckpoint(options.checkpointDir, gan, {
-        preset: gan.preset,
-        style: gan.style,
-        epoch: epoch + 1,
-        seed,
-        batchSize,
-        history,
-      });
+      await saveCheckpoint(options.checkpointDir, gan, meta(epoch + 1));
     }
     await invokeCallback(options.onEpochEnd, epoch, end);
     await options.callbacks?.onEpochEnd?.(end);
   }
-  return { history, startEpoch, gridFiles, stopped };
+  return { history, startEpoch, gridFiles, stopped, fidHistory, bestFid };
 }

@@ -1,0 +1,247 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { ensureBackend } from '@tfkit/backend';
+import { expectNoTensorLeak } from '@tfkit/backend/testing';
+import { TfkitOptionError } from '@tfkit/core';
+import { loadFashionMnist } from '@tfkit/datasets';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  BEST_CHECKPOINT_DIRECTORY,
+  CHECKPOINT_FILE,
+  createGan,
+  type FidLog,
+  type Gan,
+  type GanData,
+  loadCheckpoint,
+  Scorer,
+  trainGan,
+} from './index.js';
+
+let data: GanData;
+let reference: Uint8Array;
+let scorer: Scorer;
+let directory: string;
+
+beforeAll(async () => {
+  await ensureBackend({ log: false });
+  const subset = await loadFashionMnist({ source: 'embedded', split: 'train' });
+  data = { images: subset.images.slice(0, 60 * 784) };
+  reference = subset.images.slice(1000 * 784, 1100 * 784);
+  scorer = await Scorer.load();
+  directory = await mkdtemp(path.join(tmpdir(), 'tfkit-gan-options-'));
+});
+
+afterAll(async () => {
+  scorer.dispose();
+  await rm(directory, { recursive: true, force: true });
+});
+
+function digest(arrays: readonly Float32Array[]): string {
+  const hash = createHash('sha256');
+  for (const array of arrays) hash.update(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+  return hash.digest('hex');
+}
+
+function generatorWeights(gan: Gan): Float32Array[] {
+  return gan.getState().weights.slice(0, gan.generator.model.weights.length);
+}
+
+function batch(count: number): tf.Tensor2D {
+  return tf.tensor2d(
+    Float32Array.from(data.images.subarray(0, count * 784), (value) => value / 127.5 - 1),
+    [count, 784],
+  );
+}
+
+describe('EMA of the generator weights', () => {
+  it('follows ema = d * ema + (1 - d) * w with the warm-up d = min(decay, (1 + t) / (10 + t))', () => {
+    const real = batch(4);
+    const gan = createGan({ preset: 'dense-tuned', seed: 1, ema: 0.9 });
+    expect(gan.hasEma).toBe(true);
+    let expected = generatorWeights(gan).map((weights) => Float64Array.from(weights));
+    expect(digest(gan.emaState()!)).toBe(digest(generatorWeights(gan)));
+    for (let step = 1; step <= 3; step++) {
+      gan.trainStep(real, undefined, step);
+      const decay = Math.min(0.9, (1 + step) / (10 + step));
+      const raw = generatorWeights(gan);
+      expected = expected.map((average, index) =>
+        average.map((value, i) => decay * value + (1 - decay) * raw[index]![i]!),
+      );
+      const ema = gan.emaState()!;
+      let worst = 0;
+      ema.forEach((weights, index) => {
+        for (let i = 0; i < weights.length; i++) worst = Math.max(worst, Math.abs(weights[i]! - expected[index]![i]!));
+      });
+      expect(worst).toBeLessThan(1e-6);
+      expect(gan.iteration).toBe(step);
+    }
+    // The EMA differs from the raw weights after training.
+    expect(digest(gan.emaState()!)).not.toBe(digest(generatorWeights(gan)));
+    real.dispose();
+    gan.dispose();
+  });
+
+  it('keeps the raw weights for training and samples with the EMA weights by default', async () => {
+    const real = batch(4);
+    const gan = createGan({ preset: 'dense-tuned', seed: 2, ema: 0.99 });
+    for (let step = 0; step < 3; step++) gan.trainStep(real, undefined, step);
+    const rawBefore = digest(gan.getState().weights);
+    await expectNoTensorLeak(() => {
+      const ema = gan.sample(3, { seed: 4 });
+      const raw = gan.sample(3, { seed: 4, weights: 'raw' });
+      expect(ema).not.toEqual(raw);
+      // Sampling swapped the EMA in and the raw weights back: training state unchanged.
+      expect(digest(gan.getState().weights)).toBe(rawBefore);
+
+      // The same images from a GAN without EMA whose generator holds the averaged weights.
+      const state = gan.getState();
+      const plain = createGan({ preset: 'dense-tuned', seed: 2 });
+      const generatorCount = gan.generator.model.weights.length;
+      plain.setState({
+        weights: [...state.ema!, ...state.weights.slice(generatorCount)],
+        generatorOptimizer: state.generatorOptimizer,
+        discriminatorOptimizer: state.discriminatorOptimizer,
+      });
+      expect(plain.sample(3, { seed: 4 })).toEqual(ema);
+      expect(() => plain.setState(state)).toThrow(/same ema option/);
+      plain.dispose();
+    });
+    real.dispose();
+    gan.dispose();
+  });
+
+  it('is checkpointed beside the raw weights and resumes exactly after a run killed mid-epoch', async () => {
+    const options = { batchSize: 10, maxBatchesPerEpoch: 3, seed: 5, log: false as const };
+    const straight = createGan({ preset: 'dense-tuned', seed: 3, ema: 0.95 });
+    const full = await trainGan(straight, data, { ...options, epochs: 3 });
+
+    const checkpointDir = path.join(directory, 'ema-resume');
+    const controller = new AbortController();
+    const first = createGan({ preset: 'dense-tuned', seed: 3, ema: 0.95 });
+    const partial = await trainGan(first, data, {
+      ...options,
+      epochs: 3,
+      checkpointDir,
+      signal: controller.signal,
+      onBatchEnd: (index) => {
+        if (index === 4) controller.abort();
+      },
+    });
+    expect(partial.stopped).toBe(true);
+    first.dispose();
+    const manifest = JSON.parse(await readFile(path.join(checkpointDir, CHECKPOINT_FILE), 'utf8'));
+    expect(manifest.layout.ema.length).toBe(straight.generator.model.weights.length);
+    expect(manifest.iteration).toBe(3);
+
+    const resumed = createGan({ preset: 'dense-tuned', seed: 77, ema: 0.95 });
+    const rest = await trainGan(resumed, data, { ...options, epochs: 3, checkpointDir, resume: true });
+    expect(rest.history).toEqual(full.history);
+    expect(resumed.iteration).toBe(9);
+    expect(digest(resumed.getState().weights)).toBe(digest(straight.getState().weights));
+    expect(digest(resumed.emaState()!)).toBe(digest(straight.emaState()!));
+    expect(resumed.sample(2, { seed: 1 })).toEqual(straight.sample(2, { seed: 1 }));
+
+    // A GAN without EMA cannot take this checkpoint.
+    const without = createGan({ preset: 'dense-tuned', seed: 3 });
+    await expect(loadCheckpoint(checkpointDir, without)).rejects.toThrow(/another ema setting/);
+    for (const gan of [straight, resumed, without]) gan.dispose();
+  });
+});
+
+describe('FID during training', () => {
+  it('measures FID every N iterations, logs it, and keeps the best checkpoint in best/', async () => {
+    const checkpointDir = path.join(directory, 'fid');
+    const gan = createGan({ preset: 'dense-tuned', seed: 1, ema: 0.9 });
+    const logged: [number, FidLog | undefined][] = [];
+    const result = await trainGan(gan, data, {
+      epochs: 2,
+      batchSize: 10,
+      maxBatchesPerEpoch: 3,
+      seed: 1,
+      log: false,
+      checkpointDir,
+      fid: { scorer, reference, every: 2, count: 50 },
+      onBatchEnd: (_, logs) => void logged.push([logs.iteration, logs.fid]),
+    });
+    expect(logged.map(([iteration]) => iteration)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(logged.filter(([, fid]) => fid).map(([iteration]) => iteration)).toEqual([2, 4, 6]);
+    expect(result.fidHistory.map((entry) => entry.iteration)).toEqual([2, 4, 6]);
+    expect(result.fidHistory.map((entry) => entry.epoch)).toEqual([0, 1, 1]);
+    for (const entry of result.fidHistory) {
+      expect(entry.fid).toBeGreaterThan(0);
+      expect(entry.cpuSeconds).toBeGreaterThan(0);
+    }
+    const best = result.fidHistory.reduce((a, b) => (b.fid < a.fid ? b : a));
+    expect(result.bestFid).toBe(best.fid);
+
+    // best/ holds the weights of the lowest FID: scoring them again gives that FID.
+    const bestManifest = JSON.parse(
+      await readFile(path.join(checkpointDir, BEST_CHECKPOINT_DIRECTORY, CHECKPOINT_FILE), 'utf8'),
+    );
+    expect(bestManifest.bestFid).toBe(best.fid);
+    expect(bestManifest.iteration).toBe(best.iteration);
+    const restored = createGan({ preset: 'dense-tuned', seed: 9, ema: 0.9 });
+    const meta = await loadCheckpoint(path.join(checkpointDir, BEST_CHECKPOINT_DIRECTORY), restored);
+    expect(meta?.iteration).toBe(best.iteration);
+    const { deriveSeed } = await import('@tfkit/core');
+    const again = scorer.compare(restored.sample(50, { seed: deriveSeed(1, 0xf1d) }), reference);
+    expect(again.fid).toBeCloseTo(best.fid, 6);
+    // The latest checkpoint carries the FID history for a resumed run.
+    const latest = JSON.parse(await readFile(path.join(checkpointDir, CHECKPOINT_FILE), 'utf8'));
+    expect(latest.fidHistory.map((entry: FidLog) => entry.iteration)).toEqual([2, 4, 6]);
+    expect(latest.bestFid).toBe(best.fid);
+    restored.dispose();
+    gan.dispose();
+  });
+
+  it('rejects a bad cadence', async () => {
+    const gan = createGan({ preset: 'dense-tuned' });
+    await expect(trainGan(gan, data, { epochs: 1, fid: { scorer, reference, every: 0 } })).rejects.toThrow(
+      TfkitOptionError,
+    );
+    gan.dispose();
+  });
+});
+
+describe('loss variants, smoothing, instance noise and the learning-rate schedule', () => {
+  it('train with finite losses and change the result', () => {
+    const real = batch(4);
+    const run = (options: Parameters<typeof createGan>[0]) => {
+      const gan = createGan({ preset: 'dense-tuned', seed: 1, ...options });
+      const metrics = gan.trainStep(real, undefined, 3);
+      gan.dispose();
+      return metrics;
+    };
+    const base = run({});
+    for (const options of [{ loss: 'hinge' as const }, { labelSmoothing: 0.1 }, { instanceNoise: 0.2 }]) {
+      const metrics = run(options);
+      expect(Number.isFinite(metrics.dLoss) && Number.isFinite(metrics.gLoss)).toBe(true);
+      expect(metrics.dLoss).not.toBe(base.dLoss);
+    }
+    real.dispose();
+  });
+
+  it('scales the learning rates: a factor of 0 freezes the discriminator after the schedule ends', () => {
+    const real = batch(4);
+    const gan = createGan({ preset: 'dense-tuned', seed: 1, learningRateSchedule: { steps: 1, final: 0 } });
+    const discriminatorWeights = () => digest(gan.getState().weights.slice(gan.generator.model.weights.length));
+    const initial = discriminatorWeights();
+    gan.trainStep(real, undefined, 1); // iteration 0: factor 1
+    const afterFirst = discriminatorWeights();
+    expect(afterFirst).not.toBe(initial);
+    gan.trainStep(real, undefined, 2); // iteration 1: factor 0
+    expect(discriminatorWeights()).toBe(afterFirst);
+    real.dispose();
+    gan.dispose();
+  });
+
+  it('validates the options', () => {
+    expect(() => createGan({ ema: 1 })).toThrow(TfkitOptionError);
+    expect(() => createGan({ loss: 'wasserstein' as 'hinge' })).toThrow(/unknown loss 'wasserstein'/);
+    expect(() => createGan({ labelSmoothing: -0.1 })).toThrow(/labelSmoothing/);
+    expect(() => createGan({ learningRateSchedule: { steps: 0, final: 0.1 } })).toThrow(/learningRateSchedule/);
+  });
+});
