@@ -24,6 +24,11 @@ export interface CreateGanOptions {
    * hold it beside the raw weights. `0` turns it off. @defaultValue the preset's
    */
   ema?: number;
+  /**
+   * Update the EMA every N generator steps (with the decay raised to the power N), which divides
+   * its cost by N; 1 updates after every step. @defaultValue `10`
+   */
+  emaInterval?: number;
   /** Loss of the `'split'` style (see {@link GanLoss}). @defaultValue the preset's */
   loss?: GanLoss;
   /**
@@ -65,6 +70,8 @@ export interface LearningRateSchedule {
 export interface GanTrainingSettings {
   /** EMA decay of the generator weights, 0 for none. */
   ema: number;
+  /** Generator steps between EMA updates. */
+  emaInterval: number;
   /** Loss of the split style. */
   loss: GanLoss;
   /** One-sided label smoothing. */
@@ -122,6 +129,7 @@ export interface GanState {
 
 const defaultSettings: GanTrainingSettings = {
   ema: 0,
+  emaInterval: 10,
   loss: 'non-saturating',
   labelSmoothing: 0,
   instanceNoise: 0,
@@ -149,6 +157,9 @@ function resolveSettings(
   };
   inUnit('ema', settings.ema, true);
   inUnit('labelSmoothing', settings.labelSmoothing, true);
+  if (!Number.isInteger(settings.emaInterval) || settings.emaInterval < 1) {
+    throw optionError('emaInterval', `must be a positive integer, got ${settings.emaInterval}. Pass e.g. 10.`);
+  }
   if (settings.loss !== 'non-saturating' && settings.loss !== 'hinge') {
     throw optionError(
       'loss',
@@ -576,10 +587,15 @@ export class Gan {
     });
   }
 
-  /** `ema = d * ema + (1 - d) * w` with the warm-up `d = min(decay, (1 + t) / (10 + t))`. */
+  /**
+   * Every `emaInterval` steps: `ema = d * ema + (1 - d) * w` with `d = min(decay^interval, (1 + t) / (10 + t))`
+   * at step `t` (the warm-up keeps early averages from being dominated by the initial weights).
+   */
   private updateEma(): void {
     if (!this.emaWeights) return;
-    const decay = Math.min(this.settings.ema, (1 + this.iterations) / (10 + this.iterations));
+    const interval = this.settings.emaInterval;
+    if (this.iterations % interval !== 0) return;
+    const decay = Math.min(this.settings.ema ** interval, (1 + this.iterations) / (10 + this.iterations));
     const keep = 1 - decay;
     const weights = this.generator.model.weights;
     for (let index = 0; index < weights.length; index++) {

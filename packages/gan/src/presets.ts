@@ -10,9 +10,10 @@ import { buildNetwork, type LayerFactory, type Network } from './networks.js';
  * - `'dcgan'`: the book's DCGAN (G 21,162,496 params, D 14,209).
  * - `'dense-tuned'`: a dense GAN with batch norm in the generator, a wider discriminator and Adam 2e-4, beta1 0.5.
  * - `'dcgan-tuned'`: a standard DCGAN (transposed convolutions, batch norm, a generator ending in a convolution).
+ * - `'dcgan-wide'`: `'dcgan-tuned'` at twice the width (128 filters at 7x7 in G, 64/128 in D).
  * - `'conditional'`: `'dense-tuned'` with a one-hot class label fed to both networks.
  */
-export type GanPreset = 'dense' | 'dcgan' | 'dense-tuned' | 'dcgan-tuned' | 'conditional';
+export type GanPreset = 'dense' | 'dcgan' | 'dense-tuned' | 'dcgan-tuned' | 'dcgan-wide' | 'conditional';
 
 /** The book's two ways of training a GAN. */
 export type GanStyle = 'split' | 'stacked';
@@ -98,6 +99,68 @@ function denseDiscriminator(factory: LayerFactory, classes: number, units: numbe
   return buildNetwork('discriminator', IMAGE_SIZE, classes, layers, true);
 }
 
+/** The tuned DCGAN at a given width: `base` filters at 7x7 in the generator, doubled in the discriminator's last layer. */
+function tunedDcgan(base: number): Pick<PresetDefinition, 'generator' | 'discriminator'> {
+  return {
+    generator(factory) {
+      const p = factory.prefix;
+      const batchNorm = (name: string) => tf.layers.batchNormalization({ momentum: 0.9, name: `${p}_${name}_bn` });
+      const layers: tf.layers.Layer[] = [
+        dense(factory, 7 * 7 * base, 'in', { useBias: false }),
+        batchNorm('in'),
+        leaky(factory, 'in_leaky_relu'),
+        tf.layers.reshape({ targetShape: [7, 7, base], name: `${p}_in_reshape` }),
+      ];
+      [base / 2, base / 4].forEach((filters, index) => {
+        layers.push(
+          tf.layers.conv2dTranspose({
+            filters,
+            kernelSize: 4,
+            strides: 2,
+            padding: 'same',
+            useBias: false,
+            kernelInitializer: factory.kernel(),
+            name: `${p}_${index}_conv2d_transpose`,
+          }),
+          batchNorm(String(index)),
+          leaky(factory, `${index}_leaky_relu`),
+        );
+      });
+      layers.push(
+        tf.layers.conv2d({
+          filters: 1,
+          kernelSize: 3,
+          padding: 'same',
+          activation: 'tanh',
+          kernelInitializer: factory.kernel(),
+          name: `${p}_out_conv2d`,
+        }),
+        tf.layers.flatten({ name: `${p}_out_flatten` }),
+      );
+      return buildNetwork('generator', 100, 0, layers, false);
+    },
+    discriminator(factory) {
+      const p = factory.prefix;
+      const layers: tf.layers.Layer[] = [tf.layers.reshape({ targetShape: [28, 28, 1], name: `${p}_in_reshape` })];
+      [base / 2, base].forEach((filters, index) => {
+        layers.push(
+          tf.layers.conv2d({
+            filters,
+            kernelSize: 4,
+            strides: 2,
+            padding: 'same',
+            kernelInitializer: factory.kernel(),
+            name: `${p}_${index}_conv2d`,
+          }),
+          leaky(factory, `${index}_leaky_relu`),
+        );
+      });
+      layers.push(tf.layers.flatten({ name: `${p}_out_flatten` }), ...discriminatorHead(factory));
+      return buildNetwork('discriminator', IMAGE_SIZE, 0, layers, true);
+    },
+  };
+}
+
 /** The definition of every preset. */
 export const presets: Record<GanPreset, PresetDefinition> = {
   dense: {
@@ -171,62 +234,14 @@ export const presets: Record<GanPreset, PresetDefinition> = {
     classes: 0,
     defaultStyle: 'split',
     optimizers: tunedOptimizers,
-    generator(factory) {
-      const p = factory.prefix;
-      const batchNorm = (name: string) => tf.layers.batchNormalization({ momentum: 0.9, name: `${p}_${name}_bn` });
-      const layers: tf.layers.Layer[] = [
-        dense(factory, 7 * 7 * 64, 'in', { useBias: false }),
-        batchNorm('in'),
-        leaky(factory, 'in_leaky_relu'),
-        tf.layers.reshape({ targetShape: [7, 7, 64], name: `${p}_in_reshape` }),
-      ];
-      [32, 16].forEach((filters, index) => {
-        layers.push(
-          tf.layers.conv2dTranspose({
-            filters,
-            kernelSize: 4,
-            strides: 2,
-            padding: 'same',
-            useBias: false,
-            kernelInitializer: factory.kernel(),
-            name: `${p}_${index}_conv2d_transpose`,
-          }),
-          batchNorm(String(index)),
-          leaky(factory, `${index}_leaky_relu`),
-        );
-      });
-      layers.push(
-        tf.layers.conv2d({
-          filters: 1,
-          kernelSize: 3,
-          padding: 'same',
-          activation: 'tanh',
-          kernelInitializer: factory.kernel(),
-          name: `${p}_out_conv2d`,
-        }),
-        tf.layers.flatten({ name: `${p}_out_flatten` }),
-      );
-      return buildNetwork('generator', 100, 0, layers, false);
-    },
-    discriminator(factory) {
-      const p = factory.prefix;
-      const layers: tf.layers.Layer[] = [tf.layers.reshape({ targetShape: [28, 28, 1], name: `${p}_in_reshape` })];
-      [32, 64].forEach((filters, index) => {
-        layers.push(
-          tf.layers.conv2d({
-            filters,
-            kernelSize: 4,
-            strides: 2,
-            padding: 'same',
-            kernelInitializer: factory.kernel(),
-            name: `${p}_${index}_conv2d`,
-          }),
-          leaky(factory, `${index}_leaky_relu`),
-        );
-      });
-      layers.push(tf.layers.flatten({ name: `${p}_out_flatten` }), ...discriminatorHead(factory));
-      return buildNetwork('discriminator', IMAGE_SIZE, 0, layers, true);
-    },
+    ...tunedDcgan(64),
+  },
+  'dcgan-wide': {
+    nZ: 100,
+    classes: 0,
+    defaultStyle: 'split',
+    optimizers: tunedOptimizers,
+    ...tunedDcgan(128),
   },
   conditional: {
     nZ: 100,

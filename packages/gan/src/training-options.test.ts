@@ -57,15 +57,16 @@ function batch(count: number): tf.Tensor2D {
 }
 
 describe('EMA of the generator weights', () => {
-  it('follows ema = d * ema + (1 - d) * w with the warm-up d = min(decay, (1 + t) / (10 + t))', () => {
+  it('follows ema = d * ema + (1 - d) * w with the warm-up d = min(decay^interval, (1 + t) / (10 + t))', () => {
     const real = batch(4);
-    const gan = createGan({ preset: 'dense-tuned', seed: 1, ema: 0.9 });
+    const gan = createGan({ preset: 'dense-tuned', seed: 1, ema: 0.9, emaInterval: 1 });
     expect(gan.hasEma).toBe(true);
     let expected = generatorWeights(gan).map((weights) => Float64Array.from(weights));
     expect(digest(gan.emaState()!)).toBe(digest(generatorWeights(gan)));
     for (let step = 1; step <= 3; step++) {
       gan.trainStep(real, undefined, step);
       const decay = Math.min(0.9, (1 + step) / (10 + step));
+      expect(decay).toBeLessThan(0.9); // the warm-up is what acts in the first steps
       const raw = generatorWeights(gan);
       expected = expected.map((average, index) =>
         average.map((value, i) => decay * value + (1 - decay) * raw[index]![i]!),
@@ -80,6 +81,28 @@ describe('EMA of the generator weights', () => {
     }
     // The EMA differs from the raw weights after training.
     expect(digest(gan.emaState()!)).not.toBe(digest(generatorWeights(gan)));
+    real.dispose();
+    gan.dispose();
+  });
+
+  it('updates every emaInterval steps with the decay raised to that power', () => {
+    const real = batch(4);
+    const gan = createGan({ preset: 'dense-tuned', seed: 1, ema: 0.5, emaInterval: 3 });
+    const initial = digest(gan.emaState()!);
+    gan.trainStep(real, undefined, 1);
+    gan.trainStep(real, undefined, 2);
+    expect(digest(gan.emaState()!)).toBe(initial);
+    const before = gan.emaState()!;
+    gan.trainStep(real, undefined, 3);
+    const decay = Math.min(0.5 ** 3, 4 / 13);
+    const raw = generatorWeights(gan);
+    const ema = gan.emaState()!;
+    let worst = 0;
+    ema.forEach((weights, index) => {
+      for (let i = 0; i < weights.length; i++)
+        worst = Math.max(worst, Math.abs(weights[i]! - (decay * before[index]![i]! + (1 - decay) * raw[index]![i]!)));
+    });
+    expect(worst).toBeLessThan(1e-6);
     real.dispose();
     gan.dispose();
   });
