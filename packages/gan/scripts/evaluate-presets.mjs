@@ -1,69 +1,226 @@
 #!/usr/bin/env node
-// Trains each preset for a few epochs on the embedded 2,000-image Fashion-MNIST subset and prints
-// the quality score (FID against the embedded 1,000-image test subset, class entropy) per epoch,
-// with the real-vs-real and noise scores to read them against. Grids go to --out.
+// Compares GAN presets and training options at equal budgets (issue 16): for each budget, variant
+// and seed it trains on Fashion-MNIST until the budget is spent, then scores 1,000 samples with the
+// package's scorer (FID against the test set, class entropy) and checks that the samples are not
+// copies of training images (nearest-neighbour distances against those of real test images). It
+// prints and writes a markdown table (mean ± std over seeds) and a 10x10 grid per run.
 //
-//   pnpm build && node scripts/evaluate-presets.mjs [--presets dense-tuned,dcgan-tuned] [--epochs 5] [--batch 50]
-//     [--max-batches N] [--score-count 1000] [--out gan-eval]
-import { writeFile } from 'node:fs/promises';
+//   pnpm build && node scripts/evaluate-presets.mjs [--budgets 2,5,15] [--unit wall|cpu]
+//     [--budget-seconds 60,120] [--seeds 1,2,3] [--variants dcgan,dcgan+ema,...] [--data full|embedded]
+//     [--batch 64] [--score-count 1000] [--out gan-eval] [--list]
+//
+// --budgets are minutes; --budget-seconds overrides them (for scaled-down runs). --unit cpu budgets
+// by this process's CPU time (process.cpuUsage) instead of wall time: on a shared, loaded machine
+// wall time measures the other jobs, CPU time measures the training. Scoring is outside the budget.
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { ensureBackend } from '@tfkit/backend';
+import { createRng } from '@tfkit/core';
 import { loadFashionMnist } from '@tfkit/datasets';
-import { quickRun } from '../dist/quick.js';
+import { createGan, encodeGrid, Scorer, trainGan } from '../dist/index.js';
 
 const args = process.argv.slice(2);
 const value = (name, fallback) => {
   const index = args.indexOf(`--${name}`);
   return index >= 0 ? args[index + 1] : fallback;
 };
-const presets = value('presets', 'dense-tuned,dcgan-tuned,conditional,dense,dcgan').split(',');
-const epochs = Number(value('epochs', 5));
-const batchSize = Number(value('batch', 50));
+
+const adam = (learningRate) => ({ kind: 'adam', learningRate, beta1: 0.5 });
+/** Each variant: a preset plus createGan options; `schedule` options are filled from the run's estimated iterations. */
+const variants = {
+  dcgan: { preset: 'dcgan-tuned', options: { ema: 0 }, note: "today's `dcgan` (the CLI's name for dcgan-tuned), no EMA" },
+  'dcgan+ema': { preset: 'dcgan-tuned', options: { ema: 0.999 } },
+  'dcgan+ttur': {
+    preset: 'dcgan-tuned',
+    options: { ema: 0, generatorOptimizer: adam(1e-4), discriminatorOptimizer: adam(4e-4) },
+  },
+  'dcgan+hinge': { preset: 'dcgan-tuned', options: { ema: 0, loss: 'hinge' } },
+  'dcgan+smooth': { preset: 'dcgan-tuned', options: { ema: 0, labelSmoothing: 0.1 } },
+  'dcgan+noise': { preset: 'dcgan-tuned', options: { ema: 0, instanceNoise: 0.1 }, noiseOverRun: true },
+  'dcgan+lr-decay': { preset: 'dcgan-tuned', options: { ema: 0 }, decayOverRun: true },
+  'dcgan+ema+ttur': {
+    preset: 'dcgan-tuned',
+    options: { ema: 0.999, generatorOptimizer: adam(1e-4), discriminatorOptimizer: adam(4e-4) },
+  },
+  'dcgan-wide': { preset: 'dcgan-wide', options: { ema: 0 } },
+  'dcgan-wide+ema': { preset: 'dcgan-wide', options: { ema: 0.999 } },
+  'dense-tuned': { preset: 'dense-tuned', options: { ema: 0 } },
+  'dense-tuned+ema': { preset: 'dense-tuned', options: { ema: 0.999 } },
+};
+
+if (args.includes('--list')) {
+  for (const [name, variant] of Object.entries(variants))
+    console.log(`${name}: ${variant.preset} ${JSON.stringify(variant.options)}`);
+  process.exit(0);
+}
+
+const unit = value('unit', 'wall');
+if (unit !== 'wall' && unit !== 'cpu') throw new Error(`--unit must be wall or cpu, got ${unit}`);
+const budgets = value('budget-seconds', undefined)
+  ? value('budget-seconds').split(',').map(Number)
+  : value('budgets', '2,5,15')
+      .split(',')
+      .map((minutes) => Number(minutes) * 60);
+const seeds = value('seeds', '1,2,3').split(',').map(Number);
+const names = value('variants', 'dcgan,dcgan+ema,dcgan-wide+ema,dense-tuned+ema').split(',');
+for (const name of names) if (!variants[name]) throw new Error(`unknown variant ${name}; --list shows them`);
+const batchSize = Number(value('batch', 64));
 const scoreCount = Number(value('score-count', 1000));
-const maxBatches = Number(value('max-batches', 0));
+const dataSource = value('data', 'full');
 const out = path.resolve(value('out', 'gan-eval'));
+
 const info = await ensureBackend({ log: false });
-console.log(info.reason);
-const data = await loadFashionMnist({ source: 'embedded', split: 'train' });
-const rows = [];
-for (const preset of presets) {
-  const started = performance.now();
-  const run = await quickRun({
-    preset,
-    epochs,
+const startLoad = os.loadavg();
+console.log(`${info.reason}`);
+console.log(
+  `budgets ${budgets.map((seconds) => `${seconds} s`).join(', ')} of ${unit === 'cpu' ? 'process CPU time' : 'wall time'}; seeds ${seeds.join(', ')}; batch ${batchSize}; data ${dataSource}; load average ${startLoad.map((load) => load.toFixed(2)).join(' ')}`,
+);
+
+const train = await loadFashionMnist(dataSource === 'embedded' ? { source: 'embedded', split: 'train' } : { split: 'train' });
+const test = await loadFashionMnist(dataSource === 'embedded' ? { source: 'embedded', split: 'test' } : { split: 'test' });
+const scorer = await Scorer.load();
+const referenceStats = scorer.stats(test.images);
+const trainCount = train.images.length / 784;
+const realScore = scorer.compare(train.images.subarray(0, scoreCount * 784), referenceStats);
+const noiseRandom = createRng(12345);
+const noise = Uint8Array.from({ length: scoreCount * 784 }, () => noiseRandom.nextUint32() >>> 24);
+const noiseScore = scorer.compare(noise, referenceStats);
+
+// Nearest-neighbour check against up to 10,000 training images, in pixel space scaled to [0, 1].
+const neighbourPool = train.images.subarray(0, Math.min(trainCount, 10_000) * 784);
+function nearestDistances(images, count) {
+  const distances = [];
+  const poolCount = neighbourPool.length / 784;
+  for (let index = 0; index < count; index++) {
+    const offset = index * 784;
+    let best = Number.POSITIVE_INFINITY;
+    for (let other = 0; other < poolCount; other++) {
+      const base = other * 784;
+      let sum = 0;
+      for (let pixel = 0; pixel < 784 && sum < best; pixel++) {
+        const difference = (images[offset + pixel] - neighbourPool[base + pixel]) / 255;
+        sum += difference * difference;
+      }
+      if (sum < best) best = sum;
+    }
+    distances.push(Math.sqrt(best));
+  }
+  return distances.sort((a, b) => a - b);
+}
+const median = (values) => values[Math.floor(values.length / 2)];
+const neighbourSamples = 100;
+const realNeighbour = median(nearestDistances(test.images, neighbourSamples));
+console.log(
+  `real (train ${scoreCount}) vs test: FID ${realScore.fid.toFixed(2)}, entropy ${realScore.classEntropy.toFixed(2)}; uniform noise: FID ${noiseScore.fid.toFixed(2)}, entropy ${noiseScore.classEntropy.toFixed(2)}; median nearest-train distance of test images ${realNeighbour.toFixed(3)}`,
+);
+
+const cpuNow = () => {
+  const used = process.cpuUsage();
+  return (used.user + used.system) / 1e6;
+};
+
+async function runOnce(name, budget, seed) {
+  const variant = variants[name];
+  const options = { ...variant.options };
+  // Estimate the run's iterations from a short timing (for the schedules that span the run).
+  if (variant.decayOverRun || variant.noiseOverRun) {
+    const probe = createGan({ preset: variant.preset, seed });
+    const started = unit === 'cpu' ? cpuNow() : performance.now() / 1000;
+    await trainGan(probe, train, { epochs: 1, batchSize, maxBatchesPerEpoch: 3, seed, log: false });
+    const perIteration = ((unit === 'cpu' ? cpuNow() : performance.now() / 1000) - started) / 3;
+    probe.dispose();
+    const iterations = Math.max(10, Math.round(budget / perIteration));
+    if (variant.decayOverRun) options.learningRateSchedule = { steps: iterations, final: 0.1 };
+    if (variant.noiseOverRun) options.instanceNoiseSteps = Math.max(1, Math.round(iterations / 2));
+  }
+  const gan = createGan({ preset: variant.preset, seed, ...options });
+  const controller = new AbortController();
+  const startCpu = cpuNow();
+  const startWall = performance.now();
+  const spent = () => (unit === 'cpu' ? cpuNow() - startCpu : (performance.now() - startWall) / 1000);
+  await trainGan(gan, train, {
+    epochs: 10_000,
     batchSize,
-    seed: 1,
-    data,
-    scoreCount,
-    ...(maxBatches > 0 ? { maxBatchesPerEpoch: maxBatches } : {}),
-    onEpochEnd: async (epoch) => {
-      const file = path.join(out, `${preset}-epoch-${String(epoch.epoch + 1).padStart(2, '0')}.png`);
-      const { mkdir } = await import('node:fs/promises');
-      await mkdir(out, { recursive: true });
-      await writeFile(file, epoch.grid);
-      console.log(
-        `${preset} ${epoch.line} FID ${epoch.score?.fid.toFixed(2)} entropy ${epoch.score?.classEntropy.toFixed(2)} bits (${epoch.seconds.toFixed(0)} s) ${file}`,
-      );
+    seed,
+    log: false,
+    signal: controller.signal,
+    onBatchEnd: () => {
+      if (spent() >= budget) controller.abort();
     },
   });
-  if (rows.length === 0) {
-    console.log(
-      `real (train subset) vs test subset: FID ${run.realScore.fid.toFixed(2)}, entropy ${run.realScore.classEntropy.toFixed(2)}`,
-    );
-    console.log(
-      `uniform noise vs test subset: FID ${run.noiseScore.fid.toFixed(2)}, entropy ${run.noiseScore.classEntropy.toFixed(2)}`,
-    );
-    rows.push({ preset: 'real (train subset)', fids: [run.realScore.fid], entropy: run.realScore.classEntropy });
-    rows.push({ preset: 'uniform noise', fids: [run.noiseScore.fid], entropy: run.noiseScore.classEntropy });
-  }
-  rows.push({
-    preset,
-    fids: run.epochs.map((epoch) => epoch.score?.fid ?? Number.NaN),
-    entropy: run.epochs.at(-1)?.score?.classEntropy ?? Number.NaN,
-    seconds: (performance.now() - started) / 1000,
-  });
+  const cpuSeconds = cpuNow() - startCpu;
+  const wallSeconds = (performance.now() - startWall) / 1000;
+  const samples = gan.sample(scoreCount, { seed: 1000 + seed });
+  const score = scorer.compare(samples, referenceStats);
+  const neighbour = median(nearestDistances(samples, neighbourSamples));
+  const grid = await encodeGrid(samples.subarray(0, 100 * 784), { columns: 10 });
+  const file = path.join(out, `${budget}s`, `${name}-seed${seed}.png`);
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, grid);
+  const result = {
+    name,
+    budget,
+    seed,
+    iterations: gan.iteration,
+    fid: score.fid,
+    classEntropy: score.classEntropy,
+    neighbourRatio: neighbour / realNeighbour,
+    cpuSeconds,
+    wallSeconds,
+    grid: file,
+  };
+  gan.dispose();
+  console.log(
+    `${budget}s ${name} seed ${seed}: ${result.iterations} iterations, FID ${result.fid.toFixed(2)}, entropy ${result.classEntropy.toFixed(2)}, NN ratio ${result.neighbourRatio.toFixed(2)}, CPU ${cpuSeconds.toFixed(0)} s, wall ${wallSeconds.toFixed(0)} s, load ${os
+      .loadavg()
+      .map((load) => load.toFixed(1))
+      .join(' ')}`,
+  );
+  return result;
 }
-console.log(`\n| preset | FID per epoch (1..${epochs}) | class entropy (last) |`);
-console.log('|---|---|---|');
-for (const row of rows)
-  console.log(`| ${row.preset} | ${row.fids.map((fid) => fid.toFixed(1)).join(' / ')} | ${row.entropy.toFixed(2)} |`);
+
+const meanStd = (values) => {
+  const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
+  const std =
+    values.length > 1
+      ? Math.sqrt(values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (values.length - 1))
+      : Number.NaN;
+  return { mean, std };
+};
+const format = ({ mean, std }, digits = 1) =>
+  Number.isNaN(std) ? mean.toFixed(digits) : `${mean.toFixed(digits)} ± ${std.toFixed(digits)}`;
+
+const results = [];
+for (const budget of budgets) {
+  for (const name of names) {
+    for (const seed of seeds) results.push(await runOnce(name, budget, seed));
+  }
+}
+const endLoad = os.loadavg();
+const lines = [
+  `Budget: ${unit === 'cpu' ? 'process CPU seconds of training' : 'wall-clock seconds of training'}; batch ${batchSize}; ${dataSource === 'full' ? 'full Fashion-MNIST (60,000 train, FID against the 10,000 test images)' : 'embedded subset (2,000 train, 1,000 test)'}; ${scoreCount} samples per score; seeds ${seeds.join(', ')}; backend ${info.name}. Load average at start ${startLoad.map((load) => load.toFixed(2)).join(' ')}, at end ${endLoad.map((load) => load.toFixed(2)).join(' ')}.`,
+  '',
+  '| budget | variant | FID (mean ± std) | class entropy (bits) | NN distance / real NN distance | iterations | CPU s | wall s |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  `| | real images (train vs test) | ${realScore.fid.toFixed(1)} | ${realScore.classEntropy.toFixed(2)} | 1.00 | | | |`,
+  `| | uniform noise | ${noiseScore.fid.toFixed(1)} | ${noiseScore.classEntropy.toFixed(2)} | | | | |`,
+];
+for (const budget of budgets) {
+  for (const name of names) {
+    const runs = results.filter((result) => result.budget === budget && result.name === name);
+    const pick = (key) => meanStd(runs.map((run) => run[key]));
+    lines.push(
+      `| ${budget} s | ${name} | ${format(pick('fid'))} | ${format(pick('classEntropy'), 2)} | ${format(pick('neighbourRatio'), 2)} | ${format(pick('iterations'), 0)} | ${format(pick('cpuSeconds'), 0)} | ${format(pick('wallSeconds'), 0)} |`,
+    );
+  }
+}
+const table = lines.join('\n');
+console.log(`\n${table}`);
+await mkdir(out, { recursive: true });
+await writeFile(path.join(out, 'results.md'), `${table}\n`);
+await writeFile(
+  path.join(out, 'results.json'),
+  JSON.stringify({ unit, budgets, seeds, batchSize, realScore, noiseScore, realNeighbour, results }, null, 2),
+);
+scorer.dispose();
