@@ -79,7 +79,9 @@ export const ganTrainCommand: Command = {
     const data = balancedSubset(dataset, limit);
     const batchSize = Number(context.options.batchSize);
     if (batchSize > data.count)
-      throw new CliUsageError(`--batch-size ${batchSize} is larger than the ${data.count} training images.`);
+      throw new CliUsageError({
+        message: `--batch-size ${batchSize} is larger than the ${data.count} training images.`,
+      });
     const epochs = Number(context.options.epochs);
     const gan = gans.createGan({
       preset: model.preset,
@@ -158,12 +160,12 @@ export const ganSampleCommand: Command = {
     'tfkit gan sample --checkpoint out/cgan --label 7 --count 10 --out sneakers.png',
   ],
   async run(context) {
-    if (context.options.checkpoint === undefined) throw new CliUsageError('missing --checkpoint DIR.');
-    if (context.options.out === undefined) throw new CliUsageError('missing --out FILE.npy|FILE.png.');
+    if (context.options.checkpoint === undefined) throw new CliUsageError({ message: 'missing --checkpoint DIR.' });
+    if (context.options.out === undefined) throw new CliUsageError({ message: 'missing --out FILE.npy|FILE.png.' });
     const out = path.resolve(String(context.options.out));
     const extension = path.extname(out).toLowerCase();
     if (extension !== '.npy' && extension !== '.png')
-      throw new CliUsageError(`--out must end in .npy or .png, got "${String(context.options.out)}".`);
+      throw new CliUsageError({ message: `--out must end in .npy or .png, got "${String(context.options.out)}".` });
     const directory = requireExisting(String(context.options.checkpoint), '--checkpoint', 'directory');
     await useBackend(context);
     const gans = await loadGan();
@@ -172,18 +174,18 @@ export const ganSampleCommand: Command = {
     try {
       manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
     } catch {
-      throw new CliUsageError(
-        `--checkpoint "${String(context.options.checkpoint)}" holds no readable ${gans.CHECKPOINT_FILE}; train one with tfkit gan train --out DIR.`,
-      );
+      throw new CliUsageError({
+        message: `--checkpoint "${String(context.options.checkpoint)}" holds no readable ${gans.CHECKPOINT_FILE}; train one with tfkit gan train --out DIR.`,
+      });
     }
     const gan = gans.createGan({ preset: manifest.preset, style: manifest.style });
     try {
       await gans.loadCheckpoint(directory, gan);
       const count = Number(context.options.count);
       if (context.options.label !== undefined && gan.classes === 0) {
-        throw new CliUsageError(
-          `--label needs a conditional GAN (tfkit gan train --model cgan); this checkpoint is '${gan.preset}'.`,
-        );
+        throw new CliUsageError({
+          message: `--label needs a conditional GAN (tfkit gan train --model cgan); this checkpoint is '${gan.preset}'.`,
+        });
       }
       const labels = context.options.label === undefined ? undefined : Number(context.options.label);
       const images = gan.sample(count, { seed: context.seed, ...(labels === undefined ? {} : { labels }) });

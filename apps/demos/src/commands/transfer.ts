@@ -43,7 +43,7 @@ export const transferCommand: Command = {
     'Compares training from scratch, a frozen pretrained backbone, and fine-tuning, with the same budget and seed, on all test images of classes 6-9 (sandal, shirt, sneaker, bag... per the dataset).',
   async run(context) {
     if (context.options.embedded && context.options.data !== undefined) {
-      throw new CliUsageError('use either --embedded or --data DIR, not both.');
+      throw new CliUsageError({ message: 'use either --embedded or --data DIR, not both.' });
     }
     if (context.options.data !== undefined) {
       // The datasets loader reads this variable first when searching for Fashion-MNIST.
