@@ -8,6 +8,22 @@ import { dataUri } from '../../report/images.js';
 import { lineChart } from '../../report/svg-chart.js';
 import type { DemoSection, DemoSettings, SectionResult } from './section.js';
 
+/** The stream of `deriveSeed(seed, ...)` that draws the uniform-noise baseline images. */
+const noiseStream = 1;
+
+/** `count` 28x28 images of uniform noise: the FID baseline that any GAN should beat. */
+function uniformNoiseImages(count: number, seed: number): Uint8Array {
+  const rng = createRng(deriveSeed(seed, noiseStream));
+  const noise = new Uint8Array(count * 784);
+  for (let index = 0; index < noise.length; index++) noise[index] = rng.integers(256);
+  return noise;
+}
+
+/** A row of the epoch table for a reference score (noise, real images), without training figures. */
+function baselineRow(label: string, score: QualityScore): Cell[] {
+  return [label, '-', '-', '-', '-', Number(score.fid.toPrecision(3)), score.classesCovered, '-'];
+}
+
 async function run(context: CommandContext, settings: DemoSettings): Promise<SectionResult> {
   const gans = await loadGan();
   const datasets = await loadDatasets();
@@ -31,12 +47,7 @@ async function run(context: CommandContext, settings: DemoSettings): Promise<Sec
   try {
     const scoreCount = settings.quick ? 200 : 1000;
     const reference = scorer?.stats(test.images.subarray(0, scoreCount * 784));
-    const noise = new Uint8Array(scoreCount * 784);
-    let state = (context.seed ^ 0x9e3779b9) >>> 0;
-    for (let index = 0; index < noise.length; index++) {
-      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-      noise[index] = state >>> 24;
-    }
+    const noise = uniformNoiseImages(scoreCount, context.seed);
     const noiseScore = scorer && reference ? scorer.compare(noise, reference) : undefined;
     const realScore =
       scorer && reference
@@ -94,28 +105,8 @@ async function run(context: CommandContext, settings: DemoSettings): Promise<Sec
       },
     });
     progress.finish();
-    if (noiseScore)
-      rows.push([
-        'uniform noise',
-        '-',
-        '-',
-        '-',
-        '-',
-        Number(noiseScore.fid.toPrecision(3)),
-        noiseScore.classesCovered,
-        '-',
-      ]);
-    if (realScore)
-      rows.push([
-        'real training images',
-        '-',
-        '-',
-        '-',
-        '-',
-        Number(realScore.fid.toPrecision(3)),
-        realScore.classesCovered,
-        '-',
-      ]);
+    if (noiseScore) rows.push(baselineRow('uniform noise', noiseScore));
+    if (realScore) rows.push(baselineRow('real training images', realScore));
     const counts = gan.parameterCounts();
     const lossChart = lineChart({
       title: 'GAN losses per iteration',
