@@ -46,7 +46,7 @@ describe('parseArguments', () => {
     expect(() => parseArguments(spec, ['--rate', 'NaN'])).toThrow(/must be a number/);
     expect(() => parseArguments(spec, ['--seed', '-1'])).toThrow(/--seed must be >= 0/);
     expect(() => parseArguments(spec, ['--episods', '3'])).toThrow(
-      /unknown option --episods .*did you mean "episodes"/,
+      /unknown option --episods .*Did you mean "episodes"\?/,
     );
     expect(() => parseArguments(spec, ['--policy', 'logik'])).toThrow(
       /not one of random, logic\. Did you mean "logic"\?$/,
