@@ -1,5 +1,5 @@
 import type { CommandContext } from '../../cli/run-cli.js';
-import { loadVision, methodTitles } from '../../cli/vision.js';
+import { loadVision, methodTitles, transferProgress } from '../../cli/vision.js';
 import { type Cell, confusionMatrix, escapeHtml, table } from '../../report/html.js';
 import { type ChartSeries, lineChart } from '../../report/svg-chart.js';
 import type { DemoSection, DemoSettings, SectionResult } from './section.js';
@@ -7,32 +7,13 @@ import type { DemoSection, DemoSettings, SectionResult } from './section.js';
 async function run(context: CommandContext, settings: DemoSettings): Promise<SectionResult> {
   const vision = await loadVision();
   const epochs = settings.transferEpochs;
-  let progress = context.progress('transfer', epochs);
-  let method = '';
   const report = await vision.runFashionTransferExperiment({
     trainPerClass: settings.quick ? 20 : 100,
     epochs,
     seed: context.seed,
     data: 'embedded',
     ...(settings.quick ? { maxTestImages: 200 } : {}),
-    onProgress: (event) => {
-      if (event.stage === 'data') context.note(event.message);
-      else if (event.stage === 'train') {
-        if (event.method !== method) {
-          method = event.method;
-          progress = context.progress(`transfer ${methodTitles[event.method]}`, epochs);
-        }
-        progress.update(
-          Math.min(
-            epochs,
-            event.epoch.phase === 'fineTune' ? Math.ceil(epochs / 2) + event.epoch.epoch : event.epoch.epoch,
-          ),
-        );
-      } else {
-        progress.finish(`test accuracy ${(event.testAccuracy * 100).toFixed(1)}%`);
-        context.note(`transfer ${methodTitles[event.method]}: test accuracy ${(event.testAccuracy * 100).toFixed(2)}%`);
-      }
-    },
+    onProgress: transferProgress(context, epochs, { noteAccuracy: true }),
   });
   const rows: Cell[][] = report.results.map((result) => [
     methodTitles[result.method],
