@@ -33,12 +33,13 @@ describe('tfkit demo --quick', () => {
     // The CartPole animation, and one GAN grid per epoch (one epoch in quick mode).
     expect(seen.images.filter((image) => image.isGif)).toHaveLength(1);
     expect(seen.images.filter((image) => !image.isGif).length).toBeGreaterThanOrEqual(1);
-    // Policy returns, Q-table learning, DQN learning curve, GAN losses, transfer accuracy.
+    // Policy returns, Q-table learning, DQN learning curve, GAN losses, GAN FID, transfer accuracy.
     expect(seen.charts.map((chart) => chart.label)).toEqual([
       'Episode returns per policy',
       expect.stringMatching(/^Q-table learning/),
       'DQN learning curve on CartPole-v1',
       'GAN losses per iteration',
+      'FID against wall time (lower is better)',
       'Training accuracy per epoch',
     ]);
     // Policy table, Q-table note, DQN stats, GAN table, transfer table, three confusion matrices.

@@ -21,7 +21,7 @@ function uniformNoiseImages(count: number, seed: number): Uint8Array {
 
 /** A row of the epoch table for a reference score (noise, real images), without training figures. */
 function baselineRow(label: string, score: QualityScore): Cell[] {
-  return [label, '-', '-', '-', '-', Number(score.fid.toPrecision(3)), score.classesCovered, '-'];
+  return [label, '-', '-', '-', '-', Number(score.fid.toPrecision(3)), Number(score.classEntropy.toFixed(2)), '-'];
 }
 
 async function run(context: CommandContext, settings: DemoSettings): Promise<SectionResult> {
@@ -57,51 +57,46 @@ async function run(context: CommandContext, settings: DemoSettings): Promise<Sec
     const progress = context.progress('gan', settings.ganEpochs * batches);
     const dLosses: Array<[number, number]> = [];
     const gLosses: Array<[number, number]> = [];
+    const fidPoints: Array<[number, number]> = [];
+    const epochFid = new Map<number, { fid: number; classEntropy: number }>();
     const rows: Cell[][] = [];
     const grids: string[] = [];
-    let lastScore: QualityScore | undefined;
+    let lastScore: { fid: number; classEntropy: number } | undefined;
+    // FID a few times per epoch, always at the epoch's end: the largest of batches/4, /3, /2, /1 that divides it.
+    const fidEvery = [4, 3, 2, 1].map((parts) => batches / parts).find((every) => Number.isInteger(every))!;
+    const started = performance.now();
     await gans.trainGan(gan, train, {
       epochs: settings.ganEpochs,
       batchSize,
       seed: context.seed,
       sampleEvery: 1,
       log: (line) => context.note(line),
-      callbacks: {
-        onBatchEnd: ({ epoch, batch, metrics }) => {
-          const iteration = epoch * batches + batch + 1;
-          dLosses.push([iteration, metrics.dLoss]);
-          gLosses.push([iteration, metrics.gLoss]);
-          progress.update(iteration, `d ${metrics.dLoss.toFixed(3)} g ${metrics.gLoss.toFixed(3)}`);
-        },
-        onEpochEnd: (end) => {
-          const score =
-            scorer && reference
-              ? scorer.compare(
-                  gan.sample(scoreCount, {
-                    seed: context.seed + 17,
-                    ...(gan.classes > 0
-                      ? { labels: Array.from({ length: scoreCount }, (_, index) => index % 10) }
-                      : {}),
-                  }),
-                  reference,
-                )
-              : undefined;
-          lastScore = score ?? lastScore;
-          rows.push([
-            end.epoch + 1,
-            Number(end.dLoss.toFixed(4)),
-            Number(end.gLoss.toFixed(4)),
-            Number(end.dReal.toFixed(3)),
-            Number(end.dFake.toFixed(3)),
-            score ? Number(score.fid.toPrecision(3)) : '-',
-            score ? score.classesCovered : '-',
-            Number(end.seconds.toFixed(1)),
-          ]);
-          if (end.grid)
-            grids.push(
-              figure(dataUri('image/png', end.grid), `epoch ${end.epoch + 1}`, { width: 200, pixelated: true }),
-            );
-        },
+      ...(scorer && reference ? { fid: { scorer, reference, every: fidEvery, count: scoreCount } } : {}),
+      onBatchEnd: (batch, logs) => {
+        const iteration = batch + 1;
+        dLosses.push([iteration, logs.dLoss]);
+        gLosses.push([iteration, logs.gLoss]);
+        if (logs.fid) {
+          fidPoints.push([(performance.now() - started) / 1000, logs.fid.fid]);
+          lastScore = { fid: logs.fid.fid, classEntropy: logs.fid.classEntropy };
+          if (logs.batchInEpoch === logs.batchesPerEpoch - 1) epochFid.set(logs.epoch, lastScore);
+        }
+        progress.update(iteration, `d ${logs.dLoss.toFixed(3)} g ${logs.gLoss.toFixed(3)}`);
+      },
+      onEpochEnd: (epoch, logs) => {
+        const score = epochFid.get(epoch);
+        rows.push([
+          epoch + 1,
+          Number(logs.dLoss.toFixed(4)),
+          Number(logs.gLoss.toFixed(4)),
+          Number(logs.dReal.toFixed(3)),
+          Number(logs.dFake.toFixed(3)),
+          score ? Number(score.fid.toPrecision(3)) : '-',
+          score ? Number(score.classEntropy.toFixed(2)) : '-',
+          Number(logs.seconds.toFixed(1)),
+        ]);
+        if (logs.grid)
+          grids.push(figure(dataUri('image/png', logs.grid), `epoch ${epoch + 1}`, { width: 200, pixelated: true }));
       },
     });
     progress.finish();
@@ -118,6 +113,23 @@ async function run(context: CommandContext, settings: DemoSettings): Promise<Sec
       ],
       height: 280,
     });
+    const fidChart =
+      fidPoints.length > 0
+        ? lineChart({
+            title: 'FID against wall time (lower is better)',
+            xLabel: 'seconds of training (wall clock, scoring included)',
+            yLabel: 'FID',
+            series: [
+              { name: `${settings.ganModel} (EMA samples where the preset keeps an EMA)`, points: fidPoints, width: 2 },
+            ],
+            referenceLines: [
+              ...(realScore ? [{ y: realScore.fid, label: `real images ${realScore.fid.toPrecision(3)}` }] : []),
+              ...(noiseScore ? [{ y: noiseScore.fid, label: `uniform noise ${noiseScore.fid.toPrecision(3)}` }] : []),
+            ],
+            yMin: 0,
+            height: 280,
+          })
+        : '';
     const fidText = lastScore
       ? `, FID ${lastScore.fid.toPrecision(3)} (noise ${noiseScore?.fid.toPrecision(3)}, real ${realScore?.fid.toPrecision(3)})`
       : '';
@@ -128,7 +140,8 @@ async function run(context: CommandContext, settings: DemoSettings): Promise<Sec
       body:
         `<div>${grids.join('')}</div>` +
         lossChart +
-        table(['epoch', 'd_loss', 'g_loss', 'D(x)', 'D(G(z))', 'FID', 'classes covered', 'seconds'], rows),
+        fidChart +
+        table(['epoch', 'd_loss', 'g_loss', 'D(x)', 'D(G(z))', 'FID', 'class entropy (bits)', 'seconds'], rows),
     };
   } finally {
     gan.dispose();
@@ -136,5 +149,9 @@ async function run(context: CommandContext, settings: DemoSettings): Promise<Sec
   }
 }
 
-/** A GAN trained on the embedded Fashion-MNIST subset: a grid per epoch, loss curves and FID per epoch. */
+/**
+ * A GAN trained on the embedded Fashion-MNIST subset: a grid per epoch, loss curves, and the
+ * scorer's FID measured during training (a few times per epoch) plotted against wall time with the
+ * real-data floor and the noise ceiling.
+ */
 export const ganSection: DemoSection = { id: 'gan', title: 'GAN on the embedded Fashion-MNIST subset', run };
