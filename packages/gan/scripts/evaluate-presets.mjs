@@ -29,7 +29,11 @@ const value = (name, fallback) => {
 const adam = (learningRate) => ({ kind: 'adam', learningRate, beta1: 0.5 });
 /** Each variant: a preset plus createGan options; `schedule` options are filled from the run's estimated iterations. */
 const variants = {
-  dcgan: { preset: 'dcgan-tuned', options: { ema: 0 }, note: "today's `dcgan` (the CLI's name for dcgan-tuned), no EMA" },
+  dcgan: {
+    preset: 'dcgan-tuned',
+    options: { ema: 0 },
+    note: "today's `dcgan` (the CLI's name for dcgan-tuned), no EMA",
+  },
   'dcgan+ema': { preset: 'dcgan-tuned', options: { ema: 0.999 } },
   'dcgan+ttur': {
     preset: 'dcgan-tuned',
@@ -77,8 +81,12 @@ console.log(
   `budgets ${budgets.map((seconds) => `${seconds} s`).join(', ')} of ${unit === 'cpu' ? 'process CPU time' : 'wall time'}; seeds ${seeds.join(', ')}; batch ${batchSize}; data ${dataSource}; load average ${startLoad.map((load) => load.toFixed(2)).join(' ')}`,
 );
 
-const train = await loadFashionMnist(dataSource === 'embedded' ? { source: 'embedded', split: 'train' } : { split: 'train' });
-const test = await loadFashionMnist(dataSource === 'embedded' ? { source: 'embedded', split: 'test' } : { split: 'test' });
+const train = await loadFashionMnist(
+  dataSource === 'embedded' ? { source: 'embedded', split: 'train' } : { split: 'train' },
+);
+const test = await loadFashionMnist(
+  dataSource === 'embedded' ? { source: 'embedded', split: 'test' } : { split: 'test' },
+);
 const scorer = await Scorer.load();
 const referenceStats = scorer.stats(test.images);
 const trainCount = train.images.length / 784;

@@ -44,7 +44,16 @@ describe('createGan', () => {
     gan.dispose();
   });
 
-  it.each<GanPreset>(['dense', 'dense-tuned', 'dcgan-tuned', 'conditional'])(
+  it('keeps the tuned DCGAN at 367,441 / 36,513 parameters and doubles its width in dcgan-wide', () => {
+    const tuned = createGan({ preset: 'dcgan-tuned' });
+    const wide = createGan({ preset: 'dcgan-wide' });
+    expect(tuned.parameterCounts()).toEqual({ generator: 367_441, discriminator: 36_513 });
+    expect(wide.parameterCounts()).toEqual({ generator: 816_801, discriminator: 138_561 });
+    tuned.dispose();
+    wide.dispose();
+  });
+
+  it.each<GanPreset>(['dense', 'dense-tuned', 'dcgan-tuned', 'dcgan-wide', 'conditional'])(
     'generates images in [-1, 1] of shape [n, 784] for %s, without leaking',
     async (preset) => {
       await expectNoTensorLeak(() => {
