@@ -73,7 +73,7 @@ describe('trainGan', () => {
       [1, 2, 3],
     ]);
     expect(Object.keys(batches[0]![1]).sort()).toEqual(
-      ['batchInEpoch', 'batchesPerEpoch', 'dFake', 'dLoss', 'dReal', 'epoch', 'gLoss'].sort(),
+      ['batchInEpoch', 'batchesPerEpoch', 'dFake', 'dLoss', 'dReal', 'epoch', 'gLoss', 'iteration'].sort(),
     );
     // The epoch logs average the batch logs.
     const mean = batches.slice(0, 3).reduce((sum, [, logs]) => sum + logs.dLoss, 0) / 3;
