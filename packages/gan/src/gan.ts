@@ -21,7 +21,8 @@ export interface CreateGanOptions {
    * Decay of an exponential moving average of the generator's weights (all of them, batch-norm
    * statistics included), updated after every generator step with the warm-up
    * `min(ema, (1 + t) / (10 + t))` at step `t`; {@link Gan.sample} and the grids use it, checkpoints
-   * hold it beside the raw weights. `0` turns it off. @defaultValue the preset's
+   * hold it beside the raw weights (with `emaInterval` N, both the decay and the warm-up are raised
+   * to the N-th power). `0` turns it off. @defaultValue the preset's
    */
   ema?: number;
   /**
@@ -588,14 +589,14 @@ export class Gan {
   }
 
   /**
-   * Every `emaInterval` steps: `ema = d * ema + (1 - d) * w` with `d = min(decay^interval, (1 + t) / (10 + t))`
-   * at step `t` (the warm-up keeps early averages from being dominated by the initial weights).
+   * Every `emaInterval` steps: `ema = d * ema + (1 - d) * w` with `d = min(decay, (1 + t) / (10 + t))^interval`
+   * at step `t` (the warm-up keeps early averages from being dominated by the early weights).
    */
   private updateEma(): void {
     if (!this.emaWeights) return;
     const interval = this.settings.emaInterval;
     if (this.iterations % interval !== 0) return;
-    const decay = Math.min(this.settings.ema ** interval, (1 + this.iterations) / (10 + this.iterations));
+    const decay = Math.min(this.settings.ema, (1 + this.iterations) / (10 + this.iterations)) ** interval;
     const keep = 1 - decay;
     const weights = this.generator.model.weights;
     for (let index = 0; index < weights.length; index++) {

@@ -57,7 +57,7 @@ function batch(count: number): tf.Tensor2D {
 }
 
 describe('EMA of the generator weights', () => {
-  it('follows ema = d * ema + (1 - d) * w with the warm-up d = min(decay^interval, (1 + t) / (10 + t))', () => {
+  it('follows ema = d * ema + (1 - d) * w with the warm-up d = min(decay, (1 + t) / (10 + t))', () => {
     const real = batch(4);
     const gan = createGan({ preset: 'dense-tuned', seed: 1, ema: 0.9, emaInterval: 1 });
     expect(gan.hasEma).toBe(true);
@@ -85,7 +85,7 @@ describe('EMA of the generator weights', () => {
     gan.dispose();
   });
 
-  it('updates every emaInterval steps with the decay raised to that power', () => {
+  it('updates every emaInterval steps with the decay and the warm-up raised to that power', () => {
     const real = batch(4);
     const gan = createGan({ preset: 'dense-tuned', seed: 1, ema: 0.5, emaInterval: 3 });
     const initial = digest(gan.emaState()!);
@@ -94,7 +94,7 @@ describe('EMA of the generator weights', () => {
     expect(digest(gan.emaState()!)).toBe(initial);
     const before = gan.emaState()!;
     gan.trainStep(real, undefined, 3);
-    const decay = Math.min(0.5 ** 3, 4 / 13);
+    const decay = Math.min(0.5, 4 / 13) ** 3;
     const raw = generatorWeights(gan);
     const ema = gan.emaState()!;
     let worst = 0;
