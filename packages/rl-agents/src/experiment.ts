@@ -1,6 +1,6 @@
+import { createRng, deriveSeed, TfkitOptionError } from '@tfkit/core';
 import { type AgentEnv, actionCount, observationSize } from './env.js';
-import { RlConfigError } from './errors.js';
-import { deriveSeed, Random } from './random.js';
+import { packageName } from './errors.js';
 
 /** Something that picks a discrete action from an observation. */
 export interface Policy {
@@ -52,7 +52,7 @@ export interface ExperimentResult {
  * @param policy - the policy to play
  * @param options - see {@link ExperimentOptions}
  * @returns min, max and mean return, and every return
- * @throws {@link RlConfigError} when `episodes` is not a positive integer
+ * @throws {@link TfkitOptionError} when `episodes` is not a positive integer
  * @example
  * ```ts
  * const result = runExperiment(make('CartPole-v0'), randomPolicy({ seed: 1 }), { episodes: 100, seed: 1 });
@@ -63,7 +63,11 @@ export interface ExperimentResult {
 export function runExperiment(env: AgentEnv, policy: Policy, options: ExperimentOptions = {}): ExperimentResult {
   const episodes = options.episodes ?? 100;
   if (!Number.isInteger(episodes) || episodes < 1) {
-    throw new RlConfigError('episodes', `episodes must be a positive integer, got ${episodes}; pass e.g. 100.`);
+    throw new TfkitOptionError({
+      package: packageName,
+      option: 'episodes',
+      message: `episodes must be a positive integer, got ${episodes}; pass e.g. 100.`,
+    });
   }
   const rewardsMax = options.rewardsMax ?? Number.POSITIVE_INFINITY;
   const rewards: number[] = [];
@@ -143,8 +147,8 @@ export function formatExperiment(result: ExperimentResult): string {
  * ```
  */
 export function randomPolicy(options: { seed?: number } = {}): Policy {
-  const random = new Random(deriveSeed(options.seed ?? 0, 101));
-  return { name: 'policy_random', act: (_observation, env) => random.int(actionCount(env)) };
+  const random = createRng(deriveSeed(options.seed ?? 0, 101));
+  return { name: 'policy_random', act: (_observation, env) => random.integers(actionCount(env)) };
 }
 
 /**
@@ -224,7 +228,7 @@ export interface RandomSearchResult {
 export function randomSearch(env: AgentEnv, options: RandomSearchOptions = {}): RandomSearchResult {
   const candidates = options.candidates ?? 100;
   const perCandidate = options.episodesPerCandidate ?? 5;
-  const random = new Random(deriveSeed(options.seed ?? 0, 202));
+  const random = createRng(deriveSeed(options.seed ?? 0, 202));
   const size = observationSize(env);
   const stopAt = options.stopAt ?? env.spec?.maxEpisodeSteps ?? Number.POSITIVE_INFINITY;
   let best: number[] = new Array(size).fill(0);

@@ -5,6 +5,8 @@
  *
  * @packageDocumentation
  */
+
+export { TfkitError, TfkitOptionError } from '@tfkit/core';
 export {
   DqnAgent,
   type DqnConfig,
@@ -63,7 +65,6 @@ export {
   type QTableLearnResult,
   solvingQTableConfig,
 } from './q-table.js';
-export { Random } from './random.js';
 export { ReinforceAgent, type ReinforceConfig, type ReinforceLearnOptions } from './reinforce.js';
 
 /** The version of this package. */

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { ensureBackend } from '@tfkit/backend';
+import { TfkitOptionError } from '@tfkit/core';
 import { make } from '@tfkit/gym-lite';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RlConfigError } from './errors.js';
 import { formatExperiment, randomPolicy, runExperiment } from './experiment.js';
 import { trainNaiveNnPolicy } from './naive-nn.js';
 
@@ -46,7 +46,7 @@ describe('trainNaiveNnPolicy (the book naive NN policy)', () => {
 
   it('says what to do when no episode passes the threshold', async () => {
     await expect(trainNaiveNnPolicy(make('CartPole-v0'), { episodes: 3, rewardThreshold: 1000 })).rejects.toThrow(
-      RlConfigError,
+      TfkitOptionError,
     );
   });
 });

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
+import { createRng, deriveSeed, TfkitOptionError } from '@tfkit/core';
 import { type AgentEnv, actionCount, observationSize } from './env.js';
-import { RlConfigError } from './errors.js';
+import { packageName } from './errors.js';
 import { linearPolicy, type Policy } from './experiment.js';
-import { deriveSeed, Random } from './random.js';
 
 /** Options of {@link trainNaiveNnPolicy}. */
 export interface NaiveNnOptions {
@@ -43,7 +43,7 @@ export interface NaiveNnPolicy extends Policy {
  * @param env - the environment (CartPole-v0 in the book)
  * @param options - see {@link NaiveNnOptions}
  * @returns a policy named `policy_naive_nn` (book: average ~65-71)
- * @throws {@link RlConfigError} when no episode scored above the threshold
+ * @throws {@link TfkitOptionError} when no episode scored above the threshold
  * @remarks The returned policy owns a tfjs model: call `dispose()`. Uses the active tfjs
  *   backend; call `ensureBackend()` from `@tfkit/backend` first to pick it.
  * @example
@@ -57,7 +57,7 @@ export async function trainNaiveNnPolicy(env: AgentEnv, options: NaiveNnOptions 
   const size = observationSize(env);
   const actions = actionCount(env);
   const seed = options.seed ?? 0;
-  const random = new Random(deriveSeed(seed, 31));
+  const random = createRng(deriveSeed(seed, 31));
   const threshold = options.rewardThreshold ?? 100;
   const observations: number[] = [];
   const labels: number[] = [];
@@ -82,10 +82,11 @@ export async function trainNaiveNnPolicy(env: AgentEnv, options: NaiveNnOptions 
     }
   }
   if (labels.length === 0) {
-    throw new RlConfigError(
-      'rewardThreshold',
-      `no episode scored above ${threshold}; lower rewardThreshold or play more episodes.`,
-    );
+    throw new TfkitOptionError({
+      package: packageName,
+      option: 'rewardThreshold',
+      message: `no episode scored above ${threshold}; lower rewardThreshold or play more episodes.`,
+    });
   }
   const model = tf.sequential({
     layers: [
@@ -112,7 +113,7 @@ export async function trainNaiveNnPolicy(env: AgentEnv, options: NaiveNnOptions 
   try {
     for (let epoch = 0; epoch < (options.epochs ?? 50); epoch++) {
       for (let index = order.length - 1; index > 0; index--) {
-        const other = random.int(index + 1);
+        const other = random.integers(index + 1);
         const swap = order[index] as number;
         order[index] = order[other] as number;
         order[other] = swap;

@@ -1,6 +1,7 @@
+import { TfkitOptionError } from '@tfkit/core';
 import { make } from '@tfkit/gym-lite';
 import { describe, expect, it } from 'vitest';
-import { RlConfigError, RlEnvMismatchError } from './errors.js';
+import { RlEnvMismatchError } from './errors.js';
 import { runExperiment } from './experiment.js';
 import { bookQTableConfig, QTableAgent, solvingQTableConfig } from './q-table.js';
 
@@ -41,7 +42,7 @@ describe('QTableAgent', () => {
 
   it('rejects bad configurations and mismatched environments with typed errors', () => {
     const env = make('CartPole-v0');
-    expect(() => new QTableAgent(env, { bins: [10, 10] })).toThrow(RlConfigError);
+    expect(() => new QTableAgent(env, { bins: [10, 10] })).toThrow(TfkitOptionError);
     expect(() => new QTableAgent(env, { discount: 2 })).toThrow(/discount/);
     expect(() => new QTableAgent(env, { learningRate: -0.1 })).toThrow(/learningRate/);
     const agent = new QTableAgent(env);

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { ensureBackend } from '@tfkit/backend';
+import { TfkitOptionError } from '@tfkit/core';
 import { make } from '@tfkit/gym-lite';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AgentEnv } from '../env.js';
-import { RlConfigError, RlEnvMismatchError } from '../errors.js';
+import { RlEnvMismatchError } from '../errors.js';
 import { DqnAgent, type resolveDqnConfig } from './agent.js';
 import { trainDqnUntilSolved } from './train-until-solved.js';
 
@@ -36,16 +37,16 @@ describe('DqnAgent configuration', () => {
       return undefined;
     };
     const negative = attempt({ bufferSize: -10 });
-    expect(RlConfigError.isInstance(negative)).toBe(true);
-    expect((negative as RlConfigError).option).toBe('bufferSize');
-    expect((negative as Error).message).toMatch(/^\[@tfkit\/rl-agents\] bufferSize/);
+    expect(TfkitOptionError.isInstance(negative)).toBe(true);
+    expect((negative as TfkitOptionError).option).toBe('bufferSize');
+    expect((negative as Error).message).toMatch(/^\[@tfkit\/rl-agents\] Invalid option `bufferSize`: /);
     const tooBig = attempt({ bufferSize: 32, batchSize: 64 });
-    expect((tooBig as RlConfigError).option).toBe('batchSize');
+    expect((tooBig as TfkitOptionError).option).toBe('batchSize');
     expect((tooBig as Error).message).toMatch(/lower batchSize or raise bufferSize/);
-    expect((attempt({ gamma: 1.5 }) as RlConfigError).option).toBe('gamma');
-    expect((attempt({ hiddenLayers: [0] }) as RlConfigError).option).toBe('hiddenLayers');
-    expect((attempt({ engine: 'gpu' as never }) as RlConfigError).option).toBe('engine');
-    expect((attempt({ model: () => tf.sequential() }) as RlConfigError).option).toBe('model');
+    expect((attempt({ gamma: 1.5 }) as TfkitOptionError).option).toBe('gamma');
+    expect((attempt({ hiddenLayers: [0] }) as TfkitOptionError).option).toBe('hiddenLayers');
+    expect((attempt({ engine: 'gpu' as never }) as TfkitOptionError).option).toBe('engine');
+    expect((attempt({ model: () => tf.sequential() }) as TfkitOptionError).option).toBe('model');
     expect(attempt({})).toBeUndefined();
   });
 
@@ -55,7 +56,7 @@ describe('DqnAgent configuration', () => {
       (error) => RlEnvMismatchError.isInstance(error) && (error as RlEnvMismatchError).actual === 3,
     );
     expect(() => agent.predict([1, 2, 3])).toThrow(RlEnvMismatchError);
-    await expect(agent.learn(make('CartPole-v1'), { totalTimesteps: 0 })).rejects.toThrow(RlConfigError);
+    await expect(agent.learn(make('CartPole-v1'), { totalTimesteps: 0 })).rejects.toThrow(TfkitOptionError);
   });
 });
 

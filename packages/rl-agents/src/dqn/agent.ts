@@ -1,6 +1,6 @@
+import { createRng, deriveSeed, type Rng, type RngState, TfkitOptionError } from '@tfkit/core';
 import { type AgentEnv, actionCount, checkEnvFits, observationSize } from '../env.js';
-import { RlConfigError, RlEnvMismatchError } from '../errors.js';
-import { deriveSeed, Random } from '../random.js';
+import { packageName, RlEnvMismatchError } from '../errors.js';
 import { NativeQNetwork, type QModelFactory, type QNetwork, type QNetworkState, TfjsQNetwork } from './network.js';
 import { linearSchedule, ReplayBuffer, type TransitionBatch } from './replay-buffer.js';
 
@@ -169,7 +169,7 @@ function now(): number {
  *
  * @param config - user configuration
  * @returns the configuration with defaults filled in
- * @throws {@link RlConfigError} for a non-positive buffer size, a batch larger than the buffer,
+ * @throws {@link TfkitOptionError} for a non-positive buffer size, a batch larger than the buffer,
  *   a discount outside [0, 1], a non-positive learning rate, bad layer sizes or an unknown engine
  */
 export function resolveDqnConfig(config: DqnConfig = {}): ResolvedDqnConfig {
@@ -180,7 +180,11 @@ export function resolveDqnConfig(config: DqnConfig = {}): ResolvedDqnConfig {
   const positiveInteger = (name: keyof ResolvedDqnConfig): void => {
     const value = resolved[name];
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-      throw new RlConfigError(name, `${name} must be a positive integer, got ${String(value)}.`);
+      throw new TfkitOptionError({
+        package: packageName,
+        option: name,
+        message: `${name} must be a positive integer, got ${String(value)}.`,
+      });
     }
   };
   positiveInteger('bufferSize');
@@ -189,56 +193,92 @@ export function resolveDqnConfig(config: DqnConfig = {}): ResolvedDqnConfig {
   positiveInteger('gradientSteps');
   positiveInteger('targetUpdateInterval');
   if (resolved.batchSize > resolved.bufferSize) {
-    throw new RlConfigError(
-      'batchSize',
-      `batchSize (${resolved.batchSize}) is larger than bufferSize (${resolved.bufferSize}); lower batchSize or raise bufferSize.`,
-    );
+    throw new TfkitOptionError({
+      package: packageName,
+      option: 'batchSize',
+      message: `batchSize (${resolved.batchSize}) is larger than bufferSize (${resolved.bufferSize}); lower batchSize or raise bufferSize.`,
+    });
   }
   if (!Number.isInteger(resolved.learningStarts) || resolved.learningStarts < 0) {
-    throw new RlConfigError(
-      'learningStarts',
-      `learningStarts must be an integer >= 0, got ${resolved.learningStarts}.`,
-    );
+    throw new TfkitOptionError({
+      package: packageName,
+      option: 'learningStarts',
+      message: `learningStarts must be an integer >= 0, got ${resolved.learningStarts}.`,
+    });
   }
   if (!(resolved.gamma >= 0 && resolved.gamma <= 1)) {
-    throw new RlConfigError('gamma', `gamma must be in [0, 1], got ${resolved.gamma}.`);
+    throw new TfkitOptionError({
+      package: packageName,
+      option: 'gamma',
+      message: `gamma must be in [0, 1], got ${resolved.gamma}.`,
+    });
   }
   if (!(resolved.learningRate > 0)) {
-    throw new RlConfigError('learningRate', `learningRate must be > 0, got ${resolved.learningRate}.`);
+    throw new TfkitOptionError({
+      package: packageName,
+      option: 'learningRate',
+      message: `learningRate must be > 0, got ${resolved.learningRate}.`,
+    });
   }
   if (!(resolved.tau > 0 && resolved.tau <= 1))
-    throw new RlConfigError('tau', `tau must be in (0, 1], got ${resolved.tau}.`);
+    throw new TfkitOptionError({
+      package: packageName,
+      option: 'tau',
+      message: `tau must be in (0, 1], got ${resolved.tau}.`,
+    });
   if (!(resolved.maxGradNorm > 0)) {
-    throw new RlConfigError(
-      'maxGradNorm',
-      `maxGradNorm must be > 0 (Infinity for no clipping), got ${resolved.maxGradNorm}.`,
-    );
+    throw new TfkitOptionError({
+      package: packageName,
+      option: 'maxGradNorm',
+      message: `maxGradNorm must be > 0 (Infinity for no clipping), got ${resolved.maxGradNorm}.`,
+    });
   }
   for (const name of ['explorationInitialEps', 'explorationFinalEps', 'explorationFraction'] as const) {
     if (!(resolved[name] >= 0 && resolved[name] <= 1)) {
-      throw new RlConfigError(name, `${name} must be in [0, 1], got ${resolved[name]}.`);
+      throw new TfkitOptionError({
+        package: packageName,
+        option: name,
+        message: `${name} must be in [0, 1], got ${resolved[name]}.`,
+      });
     }
   }
   if (resolved.explorationSteps !== undefined && !(resolved.explorationSteps >= 0)) {
-    throw new RlConfigError('explorationSteps', `explorationSteps must be >= 0, got ${resolved.explorationSteps}.`);
+    throw new TfkitOptionError({
+      package: packageName,
+      option: 'explorationSteps',
+      message: `explorationSteps must be >= 0, got ${resolved.explorationSteps}.`,
+    });
   }
   if (
     !Array.isArray(resolved.hiddenLayers) ||
     resolved.hiddenLayers.some((units) => !Number.isInteger(units) || units < 1)
   ) {
-    throw new RlConfigError(
-      'hiddenLayers',
-      `hiddenLayers must be positive integers, got ${JSON.stringify(resolved.hiddenLayers)}.`,
-    );
+    throw new TfkitOptionError({
+      package: packageName,
+      option: 'hiddenLayers',
+      message: `hiddenLayers must be positive integers, got ${JSON.stringify(resolved.hiddenLayers)}.`,
+    });
   }
   if (resolved.engine !== 'native' && resolved.engine !== 'tfjs') {
-    throw new RlConfigError('engine', `engine must be 'native' or 'tfjs', got ${String(resolved.engine)}.`);
+    throw new TfkitOptionError({
+      package: packageName,
+      option: 'engine',
+      message: `engine must be 'native' or 'tfjs', got ${String(resolved.engine)}.`,
+    });
   }
   if (resolved.loss !== 'huber' && resolved.loss !== 'mse') {
-    throw new RlConfigError('loss', `loss must be 'huber' or 'mse', got ${String(resolved.loss)}.`);
+    throw new TfkitOptionError({
+      package: packageName,
+      option: 'loss',
+      message: `loss must be 'huber' or 'mse', got ${String(resolved.loss)}.`,
+    });
   }
   if (config.model && resolved.engine !== 'tfjs') {
-    throw new RlConfigError('model', "a custom model needs engine: 'tfjs'.");
+    throw new TfkitOptionError({
+      package: packageName,
+      option: 'model',
+      message: "a custom model needs engine: 'tfjs'.",
+    });
   }
   return resolved;
 }
@@ -257,8 +297,8 @@ export interface DqnCounters {
   numEpisodes: number;
   /** Resolved length of the epsilon schedule, fixed by the first `learn` call. */
   explorationSteps: number | undefined;
-  /** State of the agent's generator. */
-  random: number[];
+  /** State of the agent's generator (`@tfkit/core`'s `Rng`). */
+  random: RngState;
 }
 
 /**
@@ -293,14 +333,14 @@ export class DqnAgent {
   readonly buffer: ReplayBuffer;
   /** Counters and generator state. */
   readonly counters: DqnCounters;
-  private readonly random: Random;
+  private readonly random: Rng;
   private readonly batch: TransitionBatch;
   private readonly observationScratch: Float32Array;
 
   /**
    * @param env - an environment (its spaces give the sizes) or `{ inputSize, numActions }`
    * @param config - see {@link DqnConfig}
-   * @throws {@link RlConfigError} for an invalid configuration
+   * @throws {@link TfkitOptionError} for an invalid configuration
    */
   constructor(env: AgentEnv | { inputSize: number; numActions: number }, config: DqnConfig = {}) {
     this.config = resolveDqnConfig(config);
@@ -323,7 +363,7 @@ export class DqnAgent {
     this.network.updateTarget(1);
     this.buffer = new ReplayBuffer(this.config.bufferSize, this.inputSize);
     this.batch = this.buffer.createBatch(this.config.batchSize);
-    this.random = new Random(deriveSeed(this.config.seed, 2));
+    this.random = createRng(deriveSeed(this.config.seed, 2));
     this.observationScratch = new Float32Array(this.inputSize);
     this.counters = {
       numTimesteps: 0,
@@ -354,9 +394,10 @@ export class DqnAgent {
    */
   predict(observation: ArrayLike<number>, options: { deterministic?: boolean } = {}): number {
     if (observation.length !== this.inputSize) {
-      throw new RlEnvMismatchError('observation size', this.inputSize, observation.length);
+      throw new RlEnvMismatchError({ what: 'observation size', expected: this.inputSize, actual: observation.length });
     }
-    if (options.deterministic === false && this.random.next() < this.epsilon) return this.random.int(this.numActions);
+    if (options.deterministic === false && this.random.random32() < this.epsilon)
+      return this.random.integers(this.numActions);
     return this.greedy(observation);
   }
 
@@ -394,8 +435,8 @@ export class DqnAgent {
       let total = 0;
       for (;;) {
         const action =
-          options.deterministic === false && this.random.next() < this.epsilon
-            ? this.random.int(this.numActions)
+          options.deterministic === false && this.random.random32() < this.epsilon
+            ? this.random.integers(this.numActions)
             : this.greedy(observation);
         const result = env.step(action);
         total += result.reward;
@@ -418,7 +459,7 @@ export class DqnAgent {
    * @param options - see {@link LearnOptions}
    * @returns counters, training returns, evaluations and timings of this call
    * @throws {@link RlEnvMismatchError} when `env` (or `evalEnv`) does not fit the agent
-   * @throws {@link RlConfigError} when `totalTimesteps` is not a positive integer
+   * @throws {@link TfkitOptionError} when `totalTimesteps` is not a positive integer
    * @example
    * ```ts
    * await agent.learn(env, { totalTimesteps: 20_000, evalEnv, evalFreq: 2_000,
@@ -428,7 +469,11 @@ export class DqnAgent {
   async learn(env: AgentEnv, options: LearnOptions): Promise<LearnResult> {
     const totalTimesteps = options.totalTimesteps;
     if (!Number.isInteger(totalTimesteps) || totalTimesteps < 1) {
-      throw new RlConfigError('totalTimesteps', `totalTimesteps must be a positive integer, got ${totalTimesteps}.`);
+      throw new TfkitOptionError({
+        package: packageName,
+        option: 'totalTimesteps',
+        message: `totalTimesteps must be a positive integer, got ${totalTimesteps}.`,
+      });
     }
     checkEnvFits(env, this.inputSize, this.numActions);
     if (options.evalEnv) checkEnvFits(options.evalEnv, this.inputSize, this.numActions);
@@ -484,7 +529,7 @@ export class DqnAgent {
 
     for (let step = 0; step < totalTimesteps; step++) {
       const epsilon = epsilonAt(counters.numTimesteps);
-      const action = random.next() < epsilon ? random.int(this.numActions) : this.greedy(observation);
+      const action = random.random32() < epsilon ? random.integers(this.numActions) : this.greedy(observation);
       const transition = env.step(action);
       this.buffer.add(observation, action, transition.reward, transition.observation, transition.terminated);
       counters.numTimesteps++;

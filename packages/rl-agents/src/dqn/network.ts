@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { RlConfigError } from '../errors.js';
+import { TfkitOptionError } from '@tfkit/core';
+import { packageName } from '../errors.js';
 import { FlatAdam, l2Norm, NativeMlp } from './native-mlp.js';
 import type { TransitionBatch } from './replay-buffer.js';
 
@@ -199,18 +200,20 @@ export class NativeQNetwork implements QNetwork {
     const find = (name: string): Float32Array => {
       const array = state.arrays.find((entry) => entry.name === name);
       if (!array || array.data.length !== this.online.parameters.length) {
-        throw new RlConfigError(
-          'state',
-          `saved ${name} is missing or has the wrong size; load it with the config it was saved with.`,
-        );
+        throw new TfkitOptionError({
+          package: packageName,
+          option: 'state',
+          message: `saved ${name} is missing or has the wrong size; load it with the config it was saved with.`,
+        });
       }
       return array.data;
     };
     if (state.engine !== 'native') {
-      throw new RlConfigError(
-        'engine',
-        `the saved network was trained by the ${state.engine} engine; load it with engine: '${state.engine}'.`,
-      );
+      throw new TfkitOptionError({
+        package: packageName,
+        option: 'engine',
+        message: `the saved network was trained by the ${state.engine} engine; load it with engine: '${state.engine}'.`,
+      });
     }
     this.online.parameters.set(find('online/parameters'));
     this.target.parameters.set(find('target/parameters'));
@@ -369,10 +372,11 @@ export class TfjsQNetwork implements QNetwork {
 
   async importState(state: QNetworkState): Promise<void> {
     if (state.engine !== 'tfjs') {
-      throw new RlConfigError(
-        'engine',
-        `the saved network was trained by the ${state.engine} engine; load it with engine: '${state.engine}'.`,
-      );
+      throw new TfkitOptionError({
+        package: packageName,
+        option: 'engine',
+        message: `the saved network was trained by the ${state.engine} engine; load it with engine: '${state.engine}'.`,
+      });
     }
     const group = (prefix: string): NamedArray[] =>
       state.arrays
@@ -385,10 +389,11 @@ export class TfjsQNetwork implements QNetwork {
         arrays.length !== current.length ||
         arrays.some((array, index) => array.data.length !== current[index]?.size)
       ) {
-        throw new RlConfigError(
-          'state',
-          `saved ${prefix} weights do not fit this model; load with the config (or model) they were saved with.`,
-        );
+        throw new TfkitOptionError({
+          package: packageName,
+          option: 'state',
+          message: `saved ${prefix} weights do not fit this model; load with the config (or model) they were saved with.`,
+        });
       }
       const tensors = arrays.map((array) => tf.tensor(array.data, array.shape));
       model.setWeights(tensors);

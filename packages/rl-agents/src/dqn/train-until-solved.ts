@@ -1,5 +1,6 @@
+import { TfkitOptionError } from '@tfkit/core';
 import type { AgentEnv } from '../env.js';
-import { RlConfigError } from '../errors.js';
+import { packageName } from '../errors.js';
 import { DqnAgent, type DqnConfig, type HistoryPoint, type LearnEvent } from './agent.js';
 
 /** Options of {@link trainDqnUntilSolved}. */
@@ -63,7 +64,7 @@ function cpuNow(): number | undefined {
  * @param env - the training environment, e.g. `make('CartPole-v1')`
  * @param options - see {@link TrainUntilSolvedOptions}
  * @returns whether and when it solved, timings, throughput and the learning curve
- * @throws {@link RlConfigError} for a bad budget or configuration
+ * @throws {@link TfkitOptionError} for a bad budget or configuration
  * @example
  * ```ts
  * const result = await trainDqnUntilSolved(make('CartPole-v1'), { seed: 1, evalEnv: make('CartPole-v1') });
@@ -77,7 +78,11 @@ export async function trainDqnUntilSolved(
 ): Promise<TrainUntilSolvedResult> {
   const budget = options.budget ?? 100_000;
   if (!Number.isInteger(budget) || budget < 1)
-    throw new RlConfigError('budget', `budget must be a positive integer, got ${budget}.`);
+    throw new TfkitOptionError({
+      package: packageName,
+      option: 'budget',
+      message: `budget must be a positive integer, got ${budget}.`,
+    });
   const threshold = options.threshold ?? env.spec?.rewardThreshold ?? 475;
   const startWall = performance.now();
   const startCpu = cpuNow();
