@@ -7,21 +7,19 @@
  */
 
 export { TfkitError, TfkitOptionError } from '@tfkit/core';
-export {
-  DqnAgent,
-  type DqnConfig,
-  type DqnCounters,
-  dqnDefaults,
-  type EvaluationResult,
-  type HistoryPoint,
-  type LearnEvent,
-  type LearnOptions,
-  type LearnResult,
-  type ResolvedDqnConfig,
-  resolveDqnConfig,
-} from './dqn/agent.js';
+export { DqnAgent, type DqnCounters, type EvaluationResult } from './dqn/agent.js';
 export { type BookDqnConfig, runBookDqn } from './dqn/book-dqn.js';
 export { type LoadOptions, loadDqnAgent, type SaveOptions, saveDqnAgent } from './dqn/checkpoint.js';
+export { type DqnConfig, dqnDefaults, type ResolvedDqnConfig, resolveDqnConfig } from './dqn/config.js';
+export type {
+  DqnEpisodeLogs,
+  DqnEvaluationLogs,
+  DqnStepLogs,
+  HistoryPoint,
+  LearnEvent,
+  LearnOptions,
+  LearnResult,
+} from './dqn/learning.js';
 export { FlatAdam, NativeMlp } from './dqn/native-mlp.js';
 export {
   defaultQModel,

@@ -6,8 +6,9 @@ import { ensureBackend } from '@tfkit/backend';
 import { make } from '@tfkit/gym-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RlCheckpointError } from '../errors.js';
-import { DqnAgent, type DqnConfig } from './agent.js';
+import { DqnAgent } from './agent.js';
 import { loadDqnAgent, saveDqnAgent } from './checkpoint.js';
+import type { DqnConfig } from './config.js';
 
 let directory: string;
 beforeAll(async () => {

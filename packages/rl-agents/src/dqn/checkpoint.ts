@@ -1,5 +1,6 @@
 import { RlCheckpointError } from '../errors.js';
-import { DqnAgent, type DqnConfig, type DqnCounters, type ResolvedDqnConfig } from './agent.js';
+import { DqnAgent, type DqnCounters } from './agent.js';
+import type { DqnConfig, ResolvedDqnConfig } from './config.js';
 import type { QModelFactory, QNetworkState } from './network.js';
 
 const magic = 'TFKITRL1';
