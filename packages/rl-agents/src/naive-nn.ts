@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { createRng, deriveSeed, TfkitOptionError } from '@tfkit/core';
+import { createRng, deriveSeed, invokeCallback, type LoopCallback, shouldStop, TfkitOptionError } from '@tfkit/core';
 import { type AgentEnv, actionCount, observationSize } from './env.js';
 import { packageName } from './errors.js';
 import { linearPolicy, type Policy } from './experiment.js';
@@ -20,8 +20,25 @@ export interface NaiveNnOptions {
   learningRate?: number;
   /** Seed. @defaultValue `0` */
   seed?: number;
-  /** Called after each training epoch with its loss. */
-  onEpoch?: (epoch: number, loss: number) => void;
+  /** Called after each training epoch (from 0) with its loss; may return a promise (awaited). */
+  onEpochEnd?: LoopCallback<NaiveNnEpochLogs> | undefined;
+  /**
+   * Stops at the next boundary (a data-collection episode or a training epoch) and returns the
+   * policy trained so far, with `stopped: true`.
+   */
+  signal?: AbortSignal | undefined;
+  /**
+   * Called after each training epoch with its loss.
+   *
+   * @deprecated Use `onEpochEnd(epoch, { loss })`; goes away in the next minor version.
+   */
+  onEpoch?: ((epoch: number, loss: number) => void) | undefined;
+}
+
+/** What {@link NaiveNnOptions.onEpochEnd} receives. */
+export interface NaiveNnEpochLogs {
+  /** The epoch's categorical cross-entropy. */
+  loss: number;
 }
 
 /** A policy backed by a tfjs model; dispose it when done. */
@@ -30,8 +47,14 @@ export interface NaiveNnPolicy extends Policy {
   readonly model: tf.LayersModel;
   /** Training pairs kept. */
   readonly samples: number;
+  /** Training epochs run. */
+  readonly epochs: number;
+  /** True when `signal` stopped data collection or training early. */
+  readonly stopped: boolean;
   /** Frees the model. */
   dispose(): void;
+  /** Same as `dispose()`, for `using policy = await trainNaiveNnPolicy(...)`. */
+  [Symbol.dispose](): void;
 }
 
 /**
@@ -62,6 +85,7 @@ export async function trainNaiveNnPolicy(env: AgentEnv, options: NaiveNnOptions 
   const observations: number[] = [];
   const labels: number[] = [];
   for (let episode = 0; episode < (options.episodes ?? 1000); episode++) {
+    if (shouldStop(options.signal)) break;
     const policy = linearPolicy(Array.from({ length: size }, () => random.uniform(-1, 1)));
     let observation = env.reset(episode === 0 ? { seed: deriveSeed(seed, 32) } : {}).observation;
     const episodeObservations: number[] = [];
@@ -110,8 +134,10 @@ export async function trainNaiveNnPolicy(env: AgentEnv, options: NaiveNnOptions 
   // tfjs's own `shuffle: true` draws from Math.random; shuffle with the seeded generator instead,
   // so that the same seed trains the same policy.
   const order = Int32Array.from({ length: labels.length }, (_, index) => index);
+  let epochs = 0;
   try {
     for (let epoch = 0; epoch < (options.epochs ?? 50); epoch++) {
+      if (shouldStop(options.signal)) break;
       for (let index = order.length - 1; index > 0; index--) {
         const other = random.integers(index + 1);
         const swap = order[index] as number;
@@ -129,7 +155,10 @@ export async function trainNaiveNnPolicy(env: AgentEnv, options: NaiveNnOptions 
           shuffle: false,
           verbose: 0,
         });
-        options.onEpoch?.(epoch, (history.history.loss?.[0] as number | undefined) ?? Number.NaN);
+        const loss = (history.history.loss?.[0] as number | undefined) ?? Number.NaN;
+        epochs++;
+        await invokeCallback(options.onEpochEnd, epoch, { loss });
+        options.onEpoch?.(epoch, loss);
       } finally {
         epochXs.dispose();
         epochYs.dispose();
@@ -140,19 +169,23 @@ export async function trainNaiveNnPolicy(env: AgentEnv, options: NaiveNnOptions 
     ys.dispose();
   }
   const input = new Float32Array(size);
+  const dispose = (): void => {
+    model.dispose();
+    optimizer.dispose();
+  };
   return {
     name: 'policy_naive_nn',
     model,
     samples: labels.length,
+    epochs,
+    stopped: shouldStop(options.signal),
     act(observation) {
       for (let index = 0; index < size; index++) input[index] = observation[index] as number;
       return tf.tidy(
         () => (model.predict(tf.tensor2d(input, [1, size])) as tf.Tensor).argMax(1).dataSync()[0] as number,
       );
     },
-    dispose() {
-      model.dispose();
-      optimizer.dispose();
-    },
+    dispose,
+    [Symbol.dispose]: dispose,
   };
 }

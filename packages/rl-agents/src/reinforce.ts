@@ -195,4 +195,9 @@ export class ReinforceAgent implements Policy {
     this.model.dispose();
     this.optimizer.dispose();
   }
+
+  /** Same as {@link ReinforceAgent.dispose}, for `using agent = new ReinforceAgent(...)`. */
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
 }

@@ -68,6 +68,8 @@ export interface QNetwork {
   importState(state: QNetworkState): Promise<void>;
   /** Frees tensors (tfjs engine); no-op for the native engine. */
   dispose(): void;
+  /** Same as `dispose()`, for `using`. */
+  [Symbol.dispose](): void;
 }
 
 /** Options shared by both engines. */
@@ -222,7 +224,13 @@ export class NativeQNetwork implements QNetwork {
     this.optimizer.step = state.optimizerStep;
   }
 
+  /** Nothing to free (plain typed arrays). */
   dispose(): void {}
+
+  /** Same as {@link NativeQNetwork.dispose}. */
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
 }
 
 function argmax(values: ArrayLike<number>, offset: number, count: number): number {
@@ -425,10 +433,16 @@ export class TfjsQNetwork implements QNetwork {
     }
   }
 
+  /** Frees both models and the optimizer. */
   dispose(): void {
     this.online.dispose();
     this.target.dispose();
     this.optimizer.dispose();
+  }
+
+  /** Same as {@link TfjsQNetwork.dispose}, for `using`. */
+  [Symbol.dispose](): void {
+    this.dispose();
   }
 }
 
