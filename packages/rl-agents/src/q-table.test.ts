@@ -1,9 +1,10 @@
 import { TfkitOptionError } from '@tfkit/core';
 import { make } from '@tfkit/gym-lite';
 import { describe, expect, it } from 'vitest';
+import { runExperiment } from './book/experiment.js';
+import { bookQTableConfig } from './book/q-table-presets.js';
 import { RlEnvMismatchError } from './errors.js';
-import { runExperiment } from './experiment.js';
-import { bookQTableConfig, QTableAgent, solvingQTableConfig } from './q-table.js';
+import { QTableAgent, solvingQTableConfig } from './q-table.js';
 
 describe('QTableAgent', () => {
   it('discretises with the book bounds: velocities clipped to +-1, 10 bins per dimension', () => {

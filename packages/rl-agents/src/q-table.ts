@@ -1,7 +1,7 @@
 import { createRng, deriveSeed, type Rng, TfkitOptionError } from '@tfkit/core';
 import { type AgentEnv, actionCount, checkEnvFits, observationSize, spaceBounds } from './env.js';
 import { packageName } from './errors.js';
-import { type ExperimentResult, type Policy, summarise } from './experiment.js';
+import { type ExperimentResult, type Policy, summarise } from './policy.js';
 
 /** Configuration of a {@link QTableAgent}. */
 export interface QTableConfig {
@@ -56,7 +56,7 @@ export interface QTableLearnResult extends ExperimentResult {
  * @example
  * ```ts
  * const env = make('CartPole-v0');
- * const agent = new QTableAgent(env, bookQTableConfig);
+ * const agent = new QTableAgent(env, solvingQTableConfig);
  * console.log(formatExperiment(agent.learn(env, { episodes: 1000 })));
  * ```
  */
@@ -233,15 +233,6 @@ export class QTableAgent implements Policy {
     return { ...summarise(this.name, rewards), solvedAtEpisode };
   }
 }
-
-/** The book's Q-table: 10 bins per dimension, velocities clipped to +-1, lr 0.8, discount 0.9, explore 0.2. */
-export const bookQTableConfig: QTableConfig = {
-  bins: 10,
-  learningRate: 0.8,
-  discount: 0.9,
-  explorationRate: 0.2,
-  bootstrapTerminal: true,
-};
 
 /**
  * Q-learning that solves CartPole-v0: coarse bins on what matters (1, 1, 6, 12 for cart position,

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createRng, deriveSeed, type Rng, TfkitOptionError } from '@tfkit/core';
 import { type AgentEnv, actionCount, checkEnvFits, observationSize } from './env.js';
 import { packageName } from './errors.js';
-import type { Policy } from './experiment.js';
+import type { Policy } from './policy.js';
 
 /** Configuration of a {@link ReinforceAgent}. */
 export interface ReinforceConfig {

@@ -1,8 +1,8 @@
 import { TfkitOptionError } from '@tfkit/core';
 import { make } from '@tfkit/gym-lite';
 import { describe, expect, it } from 'vitest';
-import { formatExperiment } from '../experiment.js';
 import { runBookDqn } from './book-dqn.js';
+import { formatExperiment } from './experiment.js';
 
 describe("runBookDqn (the book's DQN: memory 1000, 8 hidden units, refit on the whole memory each step)", () => {
   it('lands in the ballpark of the book (book, 100 episodes: min 8, max 150, average 41.27; 60 here to keep tests fast)', () => {

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRng, deriveSeed, invokeCallback, type LoopCallback, shouldStop, TfkitOptionError } from '@tfkit/core';
-import { type AgentEnv, actionCount, observationSize } from './env.js';
-import { packageName } from './errors.js';
-import { linearPolicy, type Policy } from './experiment.js';
+import { type AgentEnv, actionCount, observationSize } from '../env.js';
+import { packageName } from '../errors.js';
+import type { Policy } from '../policy.js';
+import { linearPolicy } from './experiment.js';
 
 /** Options of {@link trainNaiveNnPolicy}. */
 export interface NaiveNnOptions {

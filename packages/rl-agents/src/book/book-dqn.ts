@@ -1,8 +1,8 @@
 import { createRng, deriveSeed, TfkitOptionError } from '@tfkit/core';
+import { FlatAdam, NativeMlp } from '../dqn/native-mlp.js';
 import { type AgentEnv, actionCount, checkEnvFits, observationSize } from '../env.js';
 import { packageName } from '../errors.js';
-import { type ExperimentResult, summarise } from '../experiment.js';
-import { FlatAdam, NativeMlp } from './native-mlp.js';
+import { type ExperimentResult, summarise } from '../policy.js';
 
 /** Configuration of {@link runBookDqn}: the book's "DQN" (chapter 13, Q-network with Keras). */
 export interface BookDqnConfig {

@@ -1,19 +1,7 @@
 import { createRng, deriveSeed, TfkitOptionError } from '@tfkit/core';
-import { type AgentEnv, actionCount, observationSize } from './env.js';
-import { packageName } from './errors.js';
-
-/** Something that picks a discrete action from an observation. */
-export interface Policy {
-  /** Name printed by {@link formatExperiment}, e.g. `'policy_random'`. */
-  readonly name: string;
-  /**
-   * Picks an action.
-   * @param observation - the current observation
-   * @param env - the environment (for its action space)
-   * @returns an integer action in `[0, env.actionSpace.n)`
-   */
-  act(observation: ArrayLike<number>, env: AgentEnv): number;
-}
+import { type AgentEnv, actionCount, observationSize } from '../env.js';
+import { packageName } from '../errors.js';
+import { type ExperimentResult, type Policy, playEpisode, summarise } from '../policy.js';
 
 /** Options of {@link runExperiment}. */
 export interface ExperimentOptions {
@@ -28,20 +16,6 @@ export interface ExperimentOptions {
   seed?: number;
   /** Called after each episode with its index and return. */
   onEpisode?: (episode: number, reward: number) => void;
-}
-
-/** What {@link runExperiment} returns. */
-export interface ExperimentResult {
-  /** Name of the policy. */
-  policy: string;
-  /** Smallest episode return. */
-  min: number;
-  /** Largest episode return. */
-  max: number;
-  /** Mean episode return. */
-  mean: number;
-  /** Every episode's return, in order. */
-  rewards: number[];
 }
 
 /**
@@ -76,43 +50,6 @@ export function runExperiment(env: AgentEnv, policy: Policy, options: Experiment
     options.onEpisode?.(episode, rewards[episode] as number);
   }
   return summarise(policy.name, rewards);
-}
-
-/**
- * Plays one episode and returns its total reward.
- *
- * @param env - the environment
- * @param policy - the policy
- * @param options - `seed` of the reset (omit to continue the stream) and `rewardsMax`
- * @returns the episode's return
- */
-export function playEpisode(
-  env: AgentEnv,
-  policy: Policy,
-  options: { seed?: number; rewardsMax?: number } = {},
-): number {
-  const rewardsMax = options.rewardsMax ?? Number.POSITIVE_INFINITY;
-  let { observation } = env.reset(options.seed === undefined ? {} : { seed: options.seed });
-  let total = 0;
-  for (;;) {
-    const result = env.step(policy.act(observation, env));
-    total += result.reward;
-    observation = result.observation;
-    if (result.terminated || result.truncated || total >= rewardsMax) return total;
-  }
-}
-
-/** Summarises a list of episode returns. */
-export function summarise(policy: string, rewards: number[]): ExperimentResult {
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  let sum = 0;
-  for (const reward of rewards) {
-    min = Math.min(min, reward);
-    max = Math.max(max, reward);
-    sum += reward;
-  }
-  return { policy, min, max, mean: rewards.length > 0 ? sum / rewards.length : Number.NaN, rewards };
 }
 
 /** Formats a number as Python prints a float (`9.0`, `20.26`). */
