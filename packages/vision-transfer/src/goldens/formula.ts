@@ -18,19 +18,22 @@ export function fnv1a(text: string): number {
   return hash;
 }
 
+/** The `index`-th number in [0, 1) of the sequence of a key whose FNV-1a is `base`. */
+function unit(base: number, index: number): number {
+  let hash = (base + Math.imul(index, 0x9e3779b9)) >>> 0;
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b) >>> 0;
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35) >>> 0;
+  hash ^= hash >>> 16;
+  return (hash >>> 0) / 4294967296;
+}
+
 /** `count` numbers in [0, 1) from a key (float64, exact multiples of 2^-32). */
 export function uniform(key: string, count: number): Float64Array {
   const base = fnv1a(key);
   const values = new Float64Array(count);
-  for (let index = 0; index < count; index++) {
-    let hash = (base + Math.imul(index, 0x9e3779b9)) >>> 0;
-    hash ^= hash >>> 16;
-    hash = Math.imul(hash, 0x85ebca6b) >>> 0;
-    hash ^= hash >>> 13;
-    hash = Math.imul(hash, 0xc2b2ae35) >>> 0;
-    hash ^= hash >>> 16;
-    values[index] = (hash >>> 0) / 4294967296;
-  }
+  for (let index = 0; index < count; index++) values[index] = unit(base, index);
   return values;
 }
 
@@ -39,6 +42,7 @@ const product = (values: readonly number[]) => values.reduce((total, value) => t
 /**
  * Values of one weight, from its Keras name and shape: kernels He-uniform (`sqrt(6 / fanIn)`),
  * biases and BatchNormalization statistics small and random, moving variances in [0.5, 2).
+ * Each value is computed in float64 exactly as the Python script does, then rounded to float32.
  *
  * @param seed - the golden's seed
  * @param layer - Keras layer name, e.g. `conv1_bn`
@@ -47,45 +51,52 @@ const product = (values: readonly number[]) => values.reduce((total, value) => t
  * @returns float32 values in row-major (Keras / tfjs) order
  */
 export function weightValues(seed: number, layer: string, short: string, shape: readonly number[]): Float32Array {
-  const u = uniform(`${seed}:${layer}/${short}`, product(shape));
-  let value: (x: number) => number;
+  // symmetric: (2u - 1) * scale; affine: offset + width * u
+  let symmetric = true;
+  let scale = 0;
+  let offset = 0;
+  let width = 0;
   switch (short) {
-    case 'kernel': {
-      const scale = Math.sqrt(6 / product(shape.slice(0, -1)));
-      value = (x) => (2 * x - 1) * scale;
+    case 'kernel':
+      scale = Math.sqrt(6 / product(shape.slice(0, -1)));
       break;
-    }
-    case 'depthwise_kernel': {
-      const scale = Math.sqrt(6 / (shape[0]! * shape[1]!));
-      value = (x) => (2 * x - 1) * scale;
+    case 'depthwise_kernel':
+      scale = Math.sqrt(6 / (shape[0]! * shape[1]!));
       break;
-    }
     case 'bias':
-      value = (x) => (2 * x - 1) * 0.1;
-      break;
-    case 'gamma':
-      value = (x) => 0.75 + 0.5 * x;
+      scale = 0.1;
       break;
     case 'beta':
     case 'moving_mean':
-      value = (x) => (2 * x - 1) * 0.2;
+      scale = 0.2;
+      break;
+    case 'gamma':
+      symmetric = false;
+      offset = 0.75;
+      width = 0.5;
       break;
     case 'moving_variance':
-      value = (x) => 0.5 + 1.5 * x;
+      symmetric = false;
+      offset = 0.5;
+      width = 1.5;
       break;
     default:
       throw new Error(`no formula for weight "${short}"`);
   }
-  const result = new Float32Array(u.length);
-  for (let index = 0; index < u.length; index++) result[index] = value(u[index]!);
+  const base = fnv1a(`${seed}:${layer}/${short}`);
+  const result = new Float32Array(product(shape));
+  for (let index = 0; index < result.length; index++) {
+    const u = unit(base, index);
+    result[index] = symmetric ? (2 * u - 1) * scale : offset + width * u;
+  }
   return result;
 }
 
 /** The golden's input batch `[batch, ...shape]` (NHWC), uniform in [-3, 3). */
 export function inputValues(seed: number, shape: readonly number[]): Float32Array {
-  const u = uniform(`${seed}:input`, product(shape));
-  const result = new Float32Array(u.length);
-  for (let index = 0; index < u.length; index++) result[index] = (2 * u[index]! - 1) * 3;
+  const base = fnv1a(`${seed}:input`);
+  const result = new Float32Array(product(shape));
+  for (let index = 0; index < result.length; index++) result[index] = (2 * unit(base, index) - 1) * 3;
   return result;
 }
 

@@ -8,8 +8,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { maxRelativeError } from '@tfkit/backend/testing';
 import type { Group } from 'h5wasm';
-import { weightValues } from './formula.js';
+import { buildModel, type ModelName } from '../zoo/create-model.js';
+import { inputValues, sha256Float32, weightValues } from './formula.js';
 
 /** One layer of a golden: Keras name, Keras 3 path and variables in Keras order. */
 export interface GoldenLayer {
@@ -88,8 +91,10 @@ const fixed = (values: string[]) => `S${Math.max(1, ...values.map((value) => val
 /**
  * Writes the golden's weights as Keras 2 `model.save_weights('x.h5')` does: `layer_names` on the
  * root, `weight_names` on each layer group, datasets at `<layer>/<layer>/<weight>:0`.
+ *
+ * @returns the sha256 of the weights written (float32, in the golden's layer order)
  */
-export async function writeKeras2File(golden: Golden, file: string): Promise<void> {
+export async function writeKeras2File(golden: Golden, file: string): Promise<string> {
   const module = await h5();
   const handle = new module.File(file, 'w');
   try {
@@ -104,10 +109,13 @@ export async function writeKeras2File(golden: Golden, file: string): Promise<voi
       group.create_attribute('weight_names', weightNames, null, fixed(weightNames));
       groups.set(layer.name, group.create_group(layer.name));
     }
+    const written: Float32Array[] = [];
     for (const [layer, name, values] of goldenWeights(golden)) {
       const shape = layer.weights.find((weight) => weight.name === name)!.shape;
       groups.get(layer.name)!.create_dataset({ name: `${name}:0`, data: values, shape, dtype: '<f' });
+      written.push(values);
     }
+    return sha256Float32(written);
   } finally {
     handle.close();
   }
@@ -169,4 +177,55 @@ export async function writeKeras3File(golden: Golden, file: string, options: Ker
   } finally {
     handle.close();
   }
+}
+
+/** Forward goldens must match within this relative error (max |a - b| / max |b|). */
+export const goldenTolerance = 1e-4;
+
+/** VGG's classifier (Flatten, fc1, fc2, predictions) at reduced widths on a non-square [3, 5, 16] map. */
+export function buildVggHead(golden: Golden): tf.LayersModel {
+  const input = tf.input({ shape: golden.options.inputShape, name: 'input_1' });
+  let x = tf.layers.flatten({ name: 'flatten' }).apply(input) as tf.SymbolicTensor;
+  x = tf.layers.dense({ units: 12, activation: 'relu', name: 'fc1' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.dense({ units: 12, activation: 'relu', name: 'fc2' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers
+    .dense({ units: golden.options.classes!, activation: 'softmax', name: 'predictions' })
+    .apply(x) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: x, name: 'vgg_head' });
+}
+
+/** The zoo model a golden describes, with zero weights. */
+export function buildGoldenModel(golden: Golden): tf.LayersModel {
+  if (!golden.model) return buildVggHead(golden);
+  return buildModel(golden.model as ModelName, { ...golden.options, initialization: 'zeros' });
+}
+
+/** Runs the golden's input through the model; returns each recorded layer's output and its error. */
+export function compareWithGolden(
+  model: tf.LayersModel,
+  golden: Golden,
+): Array<{ layer: string; shape: number[]; relative: number; absolute: number; maxAbs: number }> {
+  const shape = [golden.batch, ...golden.options.inputShape];
+  const names = Object.keys(golden.outputs);
+  return tf.tidy(() => {
+    const input = tf.tensor(inputValues(golden.seed, shape), shape, 'float32');
+    const outputs = model.execute(
+      input,
+      names.map((name) => model.getLayer(name).output as tf.SymbolicTensor).map((tensor) => tensor.name),
+    );
+    return (Array.isArray(outputs) ? outputs : [outputs]).map((output, index) => {
+      const layer = names[index]!;
+      const actual = output.dataSync() as Float32Array;
+      const expected = decodeOutput(golden, layer);
+      let absolute = 0;
+      for (let i = 0; i < expected.length; i++) absolute = Math.max(absolute, Math.abs(actual[i]! - expected[i]!));
+      return {
+        layer,
+        shape: output.shape,
+        relative: maxRelativeError(actual, expected),
+        absolute,
+        maxAbs: golden.outputs[layer]!.maxAbs,
+      };
+    });
+  });
 }

@@ -1,7 +1,7 @@
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import type { Dataset, Group } from 'h5wasm';
 import { WeightsLoadError } from '../errors.js';
-import { assignWeights, type SourceLayer, type SourceWeight, type WeightsReport } from './match.js';
+import type { SourceWeight, WeightsReport } from './match.js';
 
 /** The variables of one Keras 3 layer: the `vars` group at `path` (e.g. `layers/conv2d_3`). */
 export interface Keras3Entry {
@@ -157,7 +157,7 @@ const shapeText = (shape: readonly (number | null)[]) => `[${shape.join(', ')}]`
 export function assignKeras3Weights(model: tf.LayersModel, store: Keras3Store, source: string): WeightsReport {
   const paths = keras3LayerPaths(model).filter(([layer]) => layer.weights.length > 0);
   const problems: string[] = [];
-  const sourceLayers: SourceLayer[] = [];
+  const pairs: Array<{ layer: tf.layers.Layer; weights: SourceWeight[] }> = [];
   for (const [layer, path] of paths) {
     const entry = store.get(path);
     if (!entry || entry.weights.length === 0) {
@@ -175,7 +175,7 @@ export function assignKeras3Weights(model: tf.LayersModel, store: Keras3Store, s
       );
       continue;
     }
-    sourceLayers.push({ name: layer.name, weights: entry.weights });
+    pairs.push({ layer, weights: entry.weights });
   }
   const used = new Set(paths.map(([, path]) => path));
   const unused = [...store.values()].filter((entry) => entry.weights.length > 0 && !used.has(entry.path));
@@ -197,6 +197,15 @@ export function assignKeras3Weights(model: tf.LayersModel, store: Keras3Store, s
       { mismatches: problems },
     );
   }
-  const report = assignWeights(model, sourceLayers, source);
-  return { ...report, matchedBy: 'path', unused: unused.map((entry) => entry.path) };
+  let tensors = 0;
+  for (const { layer, weights } of pairs) {
+    const values = weights.map((weight) => tf.tensor(weight.read(), weight.shape, 'float32'));
+    try {
+      layer.setWeights(values);
+    } finally {
+      tf.dispose(values);
+    }
+    tensors += values.length;
+  }
+  return { matchedBy: 'path', layers: pairs.length, tensors, unused: unused.map((entry) => entry.path) };
 }
