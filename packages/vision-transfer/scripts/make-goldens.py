@@ -4,7 +4,7 @@
 An independent float64 reference of keras.applications' VGG16, VGG19, ResNet50, InceptionV3,
 MobileNet (v1) and MobileNetV2, written from Keras' sources (keras-team/keras,
 keras/src/applications/*.py) with PyTorch and NumPy, not from tfkit's TypeScript. It writes one
-small JSON per case to src/goldens/: the Keras layer list (names, weight names and shapes, in the
+small JSON per case to src/goldens/__fixtures__/: the Keras layer list (names, weight names and shapes, in the
 order of Keras' `model.layers`, and the Keras 3 `.weights.h5` path of every layer), the outputs of
 a few layers for a seeded input, and how far each output moves under typical porting mistakes
 ("mutants"), which shows that the goldens can tell them apart.
@@ -33,7 +33,7 @@ torch.set_default_dtype(torch.float64)
 sys.setrecursionlimit(10000)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.join(HERE, "..", "src", "goldens")
+OUT = os.path.join(HERE, "..", "src", "goldens", "__fixtures__")
 SEED = 13
 FORMAT = 1
 

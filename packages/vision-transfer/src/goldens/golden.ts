@@ -45,7 +45,7 @@ export interface Golden {
 
 const directory = path.dirname(fileURLToPath(import.meta.url));
 
-/** Golden ids, one per file `src/goldens/<id>.golden.json`. */
+/** Golden ids, one per file `src/goldens/__fixtures__/<id>.golden.json`. */
 export const goldenIds = [
   'vgg16',
   'vgg19',
@@ -56,9 +56,9 @@ export const goldenIds = [
   'mobilenet-v2',
 ] as const;
 
-/** Reads `src/goldens/<id>.golden.json`. */
+/** Reads `src/goldens/__fixtures__/<id>.golden.json`. */
 export function readGolden(id: string): Golden {
-  return JSON.parse(readFileSync(path.join(directory, `${id}.golden.json`), 'utf8')) as Golden;
+  return JSON.parse(readFileSync(path.join(directory, '__fixtures__', `${id}.golden.json`), 'utf8')) as Golden;
 }
 
 /** Decodes a recorded output (little-endian float32, base64). */
