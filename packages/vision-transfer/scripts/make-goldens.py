@@ -13,7 +13,12 @@ Weights and inputs are not stored: both sides compute them from one integer form
 weight's name, then a murmur3 finaliser per element; see `uniform`), which src/goldens/formula.ts
 implements bit for bit. A sha256 of all float32 weights in the JSON proves that both agree.
 
-Usage (from the repository root; needs python3-torch and python3-numpy):
+It also writes `vgg-head.keras`, a Keras 3 `model.save('x.keras')` archive of the VGG head
+golden (zip with metadata.json, config.json and model.weights.h5, written with h5py and zipfile the
+way keras/src/saving/saving_lib.py does), when python3-h5py is installed.
+
+Usage (from the repository root; needs python3-torch and python3-numpy, python3-h5py for the
+.keras fixture):
     /usr/bin/python3 packages/vision-transfer/scripts/make-goldens.py [--only NAME] [--check]
 """
 
@@ -661,6 +666,38 @@ def make(case):
     }
 
 
+def write_keras_archive(golden, file):
+    """A Keras 3 `.keras` archive of a golden, as saving_lib writes one: a ZIP_STORED zip holding
+    metadata.json, config.json and model.weights.h5 (H5IOStore: the model's own `vars` at the
+    root, each layer's variables at `layers/<class>_<n>/vars/<i>` with its name as an attribute;
+    layers without variables get an empty `vars` group)."""
+    import io
+    import zipfile
+
+    import h5py
+
+    buffer = io.BytesIO()
+    with h5py.File(buffer, "w") as h5:
+        h5.create_group("vars").attrs["name"] = golden["id"].replace("-", "_")
+        for empty in ("input_layer", "flatten"):
+            h5.create_group(f"layers/{empty}/vars").attrs["name"] = {"input_layer": "input_1"}.get(empty, empty)
+        for layer in golden["layers"]:
+            group = h5.create_group(f"{layer['keras3Path']}/vars")
+            group.attrs["name"] = layer["name"]
+            for index, weight in enumerate(layer["weights"]):
+                group[str(index)] = weight_values(golden["seed"], layer["name"], weight["name"], weight["shape"])
+    stamp = (2026, 1, 1, 0, 0, 0)
+    metadata = {"keras_version": "3.9.2", "date_saved": "2026-01-01@00:00:00"}
+    config = {"module": "keras", "class_name": "Functional", "config": {"name": "vgg_head"}, "registered_name": "Functional"}
+    with zipfile.ZipFile(file, "w") as archive:
+        for name, data in (
+            ("metadata.json", json.dumps(metadata).encode()),
+            ("config.json", json.dumps(config).encode()),
+            ("model.weights.h5", buffer.getvalue()),
+        ):
+            archive.writestr(zipfile.ZipInfo(name, date_time=stamp), data)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", help="one case id")
@@ -684,6 +721,11 @@ def main():
         else:
             with open(file, "w") as handle:
                 handle.write(text)
+            if case["id"] == "vgg-head":
+                try:
+                    write_keras_archive(golden, os.path.join(OUT, "vgg-head.keras"))
+                except ImportError:
+                    print("  python3-h5py is missing: vgg-head.keras not written")
     sys.exit(1 if failed else 0)
 
 

@@ -3,6 +3,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { Dataset, Group } from 'h5wasm';
 import { WeightsLoadError } from '../errors.js';
 import { atomicPath, exists } from './files.js';
+import { extractKerasArchiveWeights } from './keras-archive.js';
 import { assignKeras3Weights, isKeras3Layout, type Keras3Store, readKeras3Store } from './keras3.js';
 import { assignWeights, type SourceLayer, type WeightsReport } from './match.js';
 
@@ -39,9 +40,10 @@ function attribute(group: Group, name: string): string[] | undefined {
  * `weight_names` attributes, at the root for `save_weights`, under `model_weights` for
  * `model.save`), the Keras 1 one (weights named `block1_conv1_W_1:0`) and Keras 3's
  * `.weights.h5` (`layers/<class>_<n>/vars/<i>`, returned as `keras3`, with `layers` empty: its
- * layers are found by class and position in a model, see {@link assignH5Weights}).
+ * layers are found by class and position in a model, see {@link assignH5Weights}), also inside
+ * a Keras 3 `.keras` archive (the `model.weights.h5` it holds).
  *
- * @param file - path of the `.h5` file
+ * @param file - path of the `.h5` (or `.keras`) file
  * @returns the layers in the file's order; weight values are read lazily
  * @throws {@link WeightsLoadError} when the file is missing or is not a Keras weights file
  */
@@ -50,6 +52,24 @@ export async function readH5Layers(
 ): Promise<{ layers: SourceLayer[]; keras3?: Keras3Store; modelConfig?: string; close: () => void }> {
   if (!(await exists(file))) {
     throw new WeightsLoadError(file, `weights file ${file} does not exist; check the path.`);
+  }
+  // a Keras 3 `.keras` archive: read the model.weights.h5 inside
+  const archive = await extractKerasArchiveWeights(file);
+  if (archive) {
+    try {
+      const contents = await readH5Layers(archive.file);
+      const close = () => {
+        try {
+          contents.close();
+        } finally {
+          archive.remove();
+        }
+      };
+      return { ...contents, close };
+    } catch (error) {
+      archive.remove();
+      throw error;
+    }
   }
   const module = await h5();
   let handle: InstanceType<H5Module['File']>;

@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { expectNoTensorLeak } from '@tfkit/backend/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +9,7 @@ import { WeightsLoadError } from '../errors.js';
 import { weightValues } from '../goldens/formula.js';
 import {
   buildGoldenModel,
+  buildVggHead,
   compareWithGolden,
   goldenIds,
   goldenTolerance,
@@ -25,6 +27,39 @@ beforeAll(useTestBackend);
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
 const file = (name: string) => path.join(directory, name);
+const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'goldens', '__fixtures__');
+
+/** A zip with stored (uncompressed) entries, enough to test the archive reader. */
+function storedZip(entries: Array<[string, Buffer]>): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const [name, data] of entries) {
+    const nameBytes = Buffer.from(name);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(nameBytes.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(nameBytes.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, nameBytes, data);
+    centrals.push(central, nameBytes);
+    offset += 30 + nameBytes.length + data.length;
+  }
+  const directorySize = centrals.reduce((total, part) => total + part.length, 0);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(directorySize, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, ...centrals, end]);
+}
 
 describe('Keras 3 .weights.h5 files', () => {
   it('names layer groups as Keras does (naming.to_snake_case of the class, _1, _2 for repeats)', () => {
@@ -219,6 +254,39 @@ describe('Keras 3 .weights.h5 files', () => {
     const model = buildGoldenModel(golden);
     const { report } = await convertH5ToTfjs(weights, file('converted'), model);
     expect(report.matchedBy).toBe('path');
+    model.dispose();
+  });
+
+  it('a .keras archive written by h5py + zipfile as Keras 3 does: loads its model.weights.h5 and matches the golden', async () => {
+    const golden = readGolden('vgg-head');
+    const before = readdirSync(os.tmpdir()).filter((name) => name.startsWith('tfkit-keras-')).length;
+    const model = buildVggHead(golden);
+    const report = await loadWeights(model, path.join(fixtures, 'vgg-head.keras'));
+    expect(report).toEqual({ matchedBy: 'path', layers: 3, tensors: 6, unused: [] });
+    const errors = compareWithGolden(model, golden);
+    for (const error of errors) expect(error.relative, error.layer).toBeLessThanOrEqual(goldenTolerance);
+    model.dispose();
+    // the extracted weights are removed again
+    expect(readdirSync(os.tmpdir()).filter((name) => name.startsWith('tfkit-keras-')).length).toBe(before);
+  });
+
+  it('a .keras archive without model.weights.h5 (weights_format="npz"): typed error saying how to save', async () => {
+    const archive = file('npz.keras');
+    writeFileSync(
+      archive,
+      storedZip([
+        ['metadata.json', Buffer.from('{}')],
+        ['model.weights.npz', Buffer.from('not read')],
+      ]),
+    );
+    const model = buildVggHead(readGolden('vgg-head'));
+    const error = await loadWeights(model, archive).catch((caught: unknown) => caught);
+    expect(WeightsLoadError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(
+      /without model\.weights\.h5 \(it holds metadata\.json, model\.weights\.npz\)/,
+    );
+    expect((error as Error).message).toMatch(/model\.save\('x\.keras'\)/);
+    expect(existsSync(archive)).toBe(true);
     model.dispose();
   });
 });
