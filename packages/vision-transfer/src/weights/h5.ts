@@ -51,7 +51,7 @@ export async function readH5Layers(
   file: string,
 ): Promise<{ layers: SourceLayer[]; keras3?: Keras3Store; modelConfig?: string; close: () => void }> {
   if (!(await exists(file))) {
-    throw new WeightsLoadError(file, `weights file ${file} does not exist; check the path.`);
+    throw new WeightsLoadError({ source: file, message: `weights file ${file} does not exist; check the path.` });
   }
   // a Keras 3 `.keras` archive: read the model.weights.h5 inside
   const archive = await extractKerasArchiveWeights(file);
@@ -76,7 +76,11 @@ export async function readH5Layers(
   try {
     handle = new module.File(path.resolve(file), 'r');
   } catch (error) {
-    throw new WeightsLoadError(file, `${file} is not a readable HDF5 file; re-download it.`, { cause: error });
+    throw new WeightsLoadError({
+      source: file,
+      message: `${file} is not a readable HDF5 file; re-download it.`,
+      cause: error,
+    });
   }
   try {
     let root: Group = handle;
@@ -85,26 +89,29 @@ export async function readH5Layers(
     if (!layerNames) {
       if (isKeras3Layout(handle))
         return { layers: [], keras3: readKeras3Store(handle, file), close: () => handle.close() };
-      throw new WeightsLoadError(
-        file,
-        `${file} is an HDF5 file but not a Keras weights file: it has neither Keras 1/2's "layer_names" attribute nor Keras 3's "layers/.../vars" groups. Save the weights with Keras ("model.save_weights('x.weights.h5')" or "save_weights('x.h5')").`,
-      );
+      throw new WeightsLoadError({
+        source: file,
+        message: `${file} is an HDF5 file but not a Keras weights file: it has neither Keras 1/2's "layer_names" attribute nor Keras 3's "layers/.../vars" groups. Save the weights with Keras ("model.save_weights('x.weights.h5')" or "save_weights('x.h5')").`,
+      });
     }
     const modelConfig = handle.attrs['model_config'] ? String(handle.attrs['model_config'].value) : undefined;
     const layers: SourceLayer[] = layerNames.map((name) => {
       const group = root.get(name) as Group | null;
       if (!group)
-        throw new WeightsLoadError(file, `${file} lists layer "${name}" but has no group for it; the file is damaged.`);
+        throw new WeightsLoadError({
+          source: file,
+          message: `${file} lists layer "${name}" but has no group for it; the file is damaged.`,
+        });
       const weightNames = attribute(group, 'weight_names') ?? [];
       return {
         name,
         weights: weightNames.map((weightName) => {
           const dataset = group.get(weightName) as Dataset | null;
           if (!dataset?.shape) {
-            throw new WeightsLoadError(
-              file,
-              `${file}: weight "${weightName}" of layer "${name}" is missing; the file is damaged.`,
-            );
+            throw new WeightsLoadError({
+              source: file,
+              message: `${file}: weight "${weightName}" of layer "${name}" is missing; the file is damaged.`,
+            });
           }
           return {
             name: weightName,
@@ -114,10 +121,10 @@ export async function readH5Layers(
               if (value instanceof Float32Array) return value;
               if (value instanceof Float64Array || Array.isArray(value))
                 return Float32Array.from(value as ArrayLike<number>);
-              throw new WeightsLoadError(
-                file,
-                `${file}: weight "${weightName}" has unsupported type ${dataset.dtype}.`,
-              );
+              throw new WeightsLoadError({
+                source: file,
+                message: `${file}: weight "${weightName}" has unsupported type ${dataset.dtype}.`,
+              });
             },
           };
         }),
@@ -131,7 +138,11 @@ export async function readH5Layers(
       // the handle never opened
     }
     if (WeightsLoadError.isInstance(error)) throw error;
-    throw new WeightsLoadError(file, `${file} is not a readable HDF5 weights file; re-download it.`, { cause: error });
+    throw new WeightsLoadError({
+      source: file,
+      message: `${file} is not a readable HDF5 weights file; re-download it.`,
+      cause: error,
+    });
   }
 }
 

@@ -18,10 +18,10 @@ interface ZipEntry {
 /** The central directory of a zip (with zip64 sizes and offsets). */
 function zipEntries(data: Buffer, file: string): ZipEntry[] {
   const damaged = () =>
-    new WeightsLoadError(
-      file,
-      `${file} starts like a zip (.keras) archive but its directory is damaged; save it again.`,
-    );
+    new WeightsLoadError({
+      source: file,
+      message: `${file} starts like a zip (.keras) archive but its directory is damaged; save it again.`,
+    });
   let end = -1;
   for (let at = data.length - 22; at >= Math.max(0, data.length - 22 - 65_535); at--) {
     if (data.readUInt32LE(at) === 0x06054b50) {
@@ -97,14 +97,17 @@ export async function extractKerasArchiveWeights(
   const entries = zipEntries(data, file);
   const entry = entries.find((candidate) => candidate.name === weightsName);
   if (!entry) {
-    throw new WeightsLoadError(
-      file,
-      `${file} is a zip (.keras) archive without ${weightsName} (it holds ${entries.map((candidate) => candidate.name).join(', ') || 'nothing'}); save the model with Keras 3's model.save('x.keras') (weights in HDF5, the default) or its weights with model.save_weights('x.weights.h5').`,
-    );
+    throw new WeightsLoadError({
+      source: file,
+      message: `${file} is a zip (.keras) archive without ${weightsName} (it holds ${entries.map((candidate) => candidate.name).join(', ') || 'nothing'}); save the model with Keras 3's model.save('x.keras') (weights in HDF5, the default) or its weights with model.save_weights('x.weights.h5').`,
+    });
   }
   const local = entry.localOffset;
   if (local + 30 > data.length || data.readUInt32LE(local) !== 0x04034b50) {
-    throw new WeightsLoadError(file, `${file}: the ${weightsName} entry of the archive is damaged; save it again.`);
+    throw new WeightsLoadError({
+      source: file,
+      message: `${file}: the ${weightsName} entry of the archive is damaged; save it again.`,
+    });
   }
   const start = local + 30 + data.readUInt16LE(local + 26) + data.readUInt16LE(local + 28);
   const stored = data.subarray(start, start + entry.compressedSize);
@@ -112,10 +115,10 @@ export async function extractKerasArchiveWeights(
   if (entry.method === 0) contents = stored;
   else if (entry.method === 8) contents = inflateRawSync(stored);
   else {
-    throw new WeightsLoadError(
-      file,
-      `${file}: ${weightsName} is compressed with zip method ${entry.method}; unzip the archive and load ${weightsName} itself.`,
-    );
+    throw new WeightsLoadError({
+      source: file,
+      message: `${file}: ${weightsName} is compressed with zip method ${entry.method}; unzip the archive and load ${weightsName} itself.`,
+    });
   }
   const directory = mkdtempSync(path.join(os.tmpdir(), 'tfkit-keras-'));
   const extracted = path.join(directory, `${path.basename(file)}-${weightsName}`);

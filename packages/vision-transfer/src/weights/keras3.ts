@@ -61,7 +61,10 @@ export function readKeras3Store(root: Group, file: string): Keras3Store {
         const weights = names.map((index): SourceWeight => {
           const dataset = child.get(index);
           if (!isDataset(dataset) || !dataset.shape) {
-            throw new WeightsLoadError(file, `${file}: ${childPath}/${index} is not a dataset; the file is damaged.`);
+            throw new WeightsLoadError({
+              source: file,
+              message: `${file}: ${childPath}/${index} is not a dataset; the file is damaged.`,
+            });
           }
           return {
             name: `${childPath}/${index}`,
@@ -70,10 +73,10 @@ export function readKeras3Store(root: Group, file: string): Keras3Store {
               const value = dataset.value;
               if (value instanceof Float32Array) return value;
               if (value instanceof Float64Array) return Float32Array.from(value);
-              throw new WeightsLoadError(
-                file,
-                `${file}: ${childPath}/${index} has type ${JSON.stringify(dataset.dtype)}${'dtype' in dataset.attrs ? ` (${textAttribute(dataset as unknown as Group, 'dtype')})` : ''}; only float32 and float64 variables load. Save the weights from a float32 model (keras.config.set_dtype_policy('float32')).`,
-              );
+              throw new WeightsLoadError({
+                source: file,
+                message: `${file}: ${childPath}/${index} has type ${JSON.stringify(dataset.dtype)}${'dtype' in dataset.attrs ? ` (${textAttribute(dataset as unknown as Group, 'dtype')})` : ''}; only float32 and float64 variables load. Save the weights from a float32 model (keras.config.set_dtype_policy('float32')).`,
+              });
             },
           };
         });
@@ -187,15 +190,15 @@ export function assignKeras3Weights(model: tf.LayersModel, store: Keras3Store, s
             .map((entry) => entry.path + (entry.name ? ` ("${entry.name}")` : ''))
             .join(', ')}${unused.length > 5 ? ', ...' : ''}.`
         : '';
-    throw new WeightsLoadError(
+    throw new WeightsLoadError({
       source,
-      `${problems.length} layer(s) of model "${model.name}" do not fit the Keras 3 weights file ${source} (Keras 3 finds layers by class and position, e.g. layers/conv2d_3 is the 4th Conv2D):\n  ${problems
+      message: `${problems.length} layer(s) of model "${model.name}" do not fit the Keras 3 weights file ${source} (Keras 3 finds layers by class and position, e.g. layers/conv2d_3 is the 4th Conv2D):\n  ${problems
         .slice(0, 20)
         .join(
           '\n  ',
         )}${problems.length > 20 ? `\n  ... and ${problems.length - 20} more` : ''}${extra}\nBuild the model with the architecture and options the weights were saved from (includeTop, alpha, classes, inputShape, the same head layers in the same order).`,
-      { mismatches: problems },
-    );
+      mismatches: problems,
+    });
   }
   let tensors = 0;
   for (const { layer, weights } of pairs) {
