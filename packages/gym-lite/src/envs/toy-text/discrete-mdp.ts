@@ -254,6 +254,11 @@ export class DiscreteMdpEnv extends Env<number, number> implements DiscreteMdp {
     };
   }
 
+  /** @internal Moves to a state known to be valid (no checks). */
+  protected moveTo(state: number): void {
+    this.#state = state;
+  }
+
   /** @internal The info `reset` returns. */
   protected resetInfo(): TransitionInfo {
     return { prob: 1 };

@@ -209,6 +209,19 @@ const actionMasks = (() => {
   return masks;
 })();
 
+/** A fresh copy of the mask of `state` (six writes into a new array: faster than `slice`). */
+function maskOf(state: number): Int8Array {
+  const mask = new Int8Array(actionCount);
+  const offset = state * actionCount;
+  mask[0] = actionMasks[offset]!;
+  mask[1] = actionMasks[offset + 1]!;
+  mask[2] = actionMasks[offset + 2]!;
+  mask[3] = actionMasks[offset + 3]!;
+  mask[4] = actionMasks[offset + 4]!;
+  mask[5] = actionMasks[offset + 5]!;
+  return mask;
+}
+
 /**
  * The taxi problem (Dietterich 2000): Gymnasium 1.4's `TaxiEnv` (`Taxi-v4`).
  *
@@ -334,7 +347,7 @@ export class TaxiEnv extends DiscreteMdpEnv {
    */
   actionMask(state: number): Int8Array {
     this.decode(state);
-    return actionMasks.slice(state * actionCount, state * actionCount + actionCount);
+    return maskOf(state);
   }
 
   /**
@@ -373,12 +386,9 @@ export class TaxiEnv extends DiscreteMdpEnv {
         next = next - (next % 4) + destination;
       }
     }
-    this.state = next;
+    this.moveTo(next);
     if (this.renderMode === 'human') this.render();
-    const info: TaxiInfo = {
-      prob: this.probability[outcome]!,
-      action_mask: actionMasks.slice(next * actionCount, next * actionCount + actionCount),
-    };
+    const info: TaxiInfo = { prob: this.probability[outcome]!, action_mask: maskOf(next) };
     return {
       observation: next,
       reward: this.reward[outcome]!,
@@ -391,7 +401,7 @@ export class TaxiEnv extends DiscreteMdpEnv {
   /** @internal */
   protected override resetInfo(): TaxiInfo {
     const state = this.state;
-    return { prob: 1.0, action_mask: actionMasks.slice(state * actionCount, state * actionCount + actionCount) };
+    return { prob: 1.0, action_mask: maskOf(state) };
   }
 
   /**
