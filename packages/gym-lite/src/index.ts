@@ -1,7 +1,7 @@
 /**
  * `@tfkit/gym-lite`: Gymnasium-faithful CartPole and toy-text environments (FrozenLake, CliffWalking, Taxi) in pure TypeScript, and the Gym-style API
  * around it (spaces, registry, wrappers, vector env, env checker, legacy adapter).
- * Zero dependencies, synchronous, runs in Node and browsers.
+ * Depends only on the portable main entry of `@tfkit/core`; synchronous, runs in Node and browsers.
  *
  * @packageDocumentation
  */
