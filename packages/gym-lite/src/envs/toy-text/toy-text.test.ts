@@ -1,5 +1,5 @@
 import { TfkitOptionError } from '@tfkit/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import type { Env } from '../../core.js';
 import { checkEnv } from '../../env-checker.js';
 import { InvalidActionError, RenderModeError, ResetNeededError } from '../../errors.js';
@@ -153,6 +153,26 @@ describe('DiscreteMdp and DiscreteMdpEnv', () => {
     for (const action of [-1, 2, 0.5, Number.NaN, '0' as unknown as number]) {
       expect(InvalidActionError.isInstance(thrown(() => env.step(action)))).toBe(true);
     }
+  });
+});
+
+describe('typing', () => {
+  it('types make() for the toy-text ids, and their unwrapped envs are DiscreteMdps', () => {
+    // Compile-time checks (tsc runs over the tests): these assignments fail to type-check otherwise.
+    const lake: FrozenLakeEnv = make('FrozenLake-v1').unwrapped;
+    const taxi: TaxiEnv = make('Taxi-v4', { isRainy: true }).unwrapped;
+    const cliff: CliffWalkingEnv = make('CliffWalking-v1', { isSlippery: true }).unwrapped;
+    expectTypeOf(make('FrozenLake8x8-v1').reset().observation).toEqualTypeOf<number>();
+    expect([lake, taxi, cliff].map((env) => env.constructor.name)).toEqual([
+      'FrozenLakeEnv',
+      'TaxiEnv',
+      'CliffWalkingEnv',
+    ]);
+    const models: DiscreteMdp[] = [lake, taxi];
+    expect(models.map((model) => [model.nStates, model.nActions])).toEqual([
+      [16, 4],
+      [500, 6],
+    ]);
   });
 });
 
