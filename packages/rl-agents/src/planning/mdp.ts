@@ -4,17 +4,10 @@
  * exposes one (`env.unwrapped.P`), and its validated, flattened form.
  */
 import { TfkitOptionError } from '@tfkit/core';
+import type { DiscreteMdp, MdpTransition } from '@tfkit/gym-lite';
 import { packageName, RlInvalidMdpError, RlNotDiscreteError } from '../errors.js';
 
-/** One outcome of taking an action: Gymnasium's (probability, next_state, reward, terminated). */
-export type MdpTransition = readonly [probability: number, nextState: number, reward: number, terminated: boolean];
-
-/** A finite MDP: P[s][a] lists the outcomes of action a in state s, in Gymnasium's order. */
-export interface DiscreteMdp {
-  readonly nStates: number;
-  readonly nActions: number;
-  readonly P: ReadonlyArray<ReadonlyArray<ReadonlyArray<MdpTransition>>>;
-}
+export type { DiscreteMdp, MdpTransition };
 
 /**
  * What the planners accept: a {@link DiscreteMdp} you wrote, or an environment whose

@@ -131,6 +131,11 @@ describe('policy evaluation and the greedy policy', () => {
     expect(Array.from(policyFromValues(tie, [0]))).toEqual([1]);
     expect(Array.from(qFromValues(tie, [0])[0]!)).toEqual([1, 2, 2]);
     expect(Array.from(policyFromValues(oneStep, [0, 0], { gamma: 0.5 }))).toEqual([1, 0]);
+    // Values a few ulps apart are ties (tieTolerance 1e-9); a bare argmax takes the larger.
+    const nearTie: DiscreteMdp = { nStates: 1, nActions: 2, P: [[[[1, 0, 1, true]], [[1, 0, 1 + 1e-13, true]]]] };
+    expect(Array.from(policyFromValues(nearTie, [0]))).toEqual([0]);
+    expect(Array.from(policyFromValues(nearTie, [0], { tieTolerance: 0 }))).toEqual([1]);
+    expect(() => policyFromValues(nearTie, [0], { tieTolerance: -1 })).toThrow(/tieTolerance/);
   });
 });
 

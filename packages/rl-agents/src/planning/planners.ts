@@ -18,7 +18,7 @@ export interface PlanningResult {
   V: Float64Array;
   /** The action values `Q[s][a]` of `V` (one row per state). */
   Q: Float64Array[];
-  /** The greedy policy of `Q` (ties go to the first action, like numpy's argmax). */
+  /** The greedy policy of `Q` (ties, within `tieTolerance`, go to the first action, like numpy's argmax). */
   policy: Int32Array;
   /** Value iteration: sweeps. Policy iteration: improvement rounds (each after one evaluation). */
   iterations: number;
@@ -54,11 +54,44 @@ function actionValue(model: CompiledMdp, V: ArrayLike<number>, gamma: number, st
   return total;
 }
 
-function firstArgmax(values: ArrayLike<number>): number {
+/**
+ * The first action whose value is within `tolerance` (relative, at least absolute) of the best:
+ * numpy's `argmax` on values that agree to about `-log10(tolerance)` digits.
+ */
+function firstArgmax(values: ArrayLike<number>, tolerance = 0): number {
   let best = 0;
-  for (let index = 1; index < values.length; index++)
+  for (let index = 1; index < values.length; index++) {
     if ((values[index] as number) > (values[best] as number)) best = index;
+  }
+  if (tolerance === 0) return best;
+  const bar = (values[best] as number) - tolerance * Math.max(1, Math.abs(values[best] as number));
+  for (let index = 0; index < best; index++) if ((values[index] as number) >= bar) return index;
   return best;
+}
+
+/** Options of the greedy step. */
+export interface GreedyOptions {
+  /**
+   * Action values closer than this (relative to the best, at least absolute) count as ties, which
+   * go to the first action like numpy's `argmax`. Value and policy iteration stop within `theta`
+   * of the true values, so exact ties of the model come out a few ulps apart; the tolerance lets
+   * both methods agree on them. Pass `0` for a bare argmax.
+   * @defaultValue `1e-9`
+   */
+  tieTolerance?: number;
+}
+
+function tieToleranceOf(options: GreedyOptions): number {
+  const { tieTolerance = 1e-9 } = options;
+  if (typeof tieTolerance !== 'number' || !(tieTolerance >= 0) || !Number.isFinite(tieTolerance)) {
+    throw new TfkitOptionError({
+      package: packageName,
+      option: 'tieTolerance',
+      message: `must be a finite number >= 0, got ${String(tieTolerance)}. Pass 0 for a bare argmax.`,
+      value: tieTolerance,
+    });
+  }
+  return tieTolerance;
 }
 
 function qTable(model: CompiledMdp, V: ArrayLike<number>, gamma: number): Float64Array[] {
@@ -109,11 +142,11 @@ export function qFromValues(
 
 /**
  * The greedy policy of a value function: in each state, the action with the largest `Q[s][a]`
- * (see {@link qFromValues}); ties go to the first such action, like numpy's `argmax`.
+ * (see {@link qFromValues}); ties (within `tieTolerance`) go to the first such action, like numpy's `argmax`.
  *
  * @param model - a {@link DiscreteMdp} or an env with `unwrapped.P`
  * @param V - one value per state
- * @param options - `gamma` (default 0.99)
+ * @param options - `gamma` (default 0.99), `tieTolerance` (default 1e-9)
  * @returns an action per state
  * @throws {@link RlNotDiscreteError}, {@link RlInvalidMdpError} for a bad model; {@link TfkitOptionError} for a bad gamma or `V`
  * @example
@@ -124,9 +157,10 @@ export function qFromValues(
 export function policyFromValues(
   model: PlanningModel,
   V: ArrayLike<number>,
-  options: Pick<PlanningOptions, 'gamma'> = {},
+  options: Pick<PlanningOptions, 'gamma'> & GreedyOptions = {},
 ): Int32Array {
-  return Int32Array.from(qFromValues(model, V, options), firstArgmax);
+  const tolerance = tieToleranceOf(options);
+  return Int32Array.from(qFromValues(model, V, options), (row) => firstArgmax(row, tolerance));
 }
 
 /**
@@ -135,7 +169,7 @@ export function policyFromValues(
  * act greedily.
  *
  * @param model - a {@link DiscreteMdp} or an env with `unwrapped.P` (e.g. `make('FrozenLake-v1')`)
- * @param options - `gamma` (0.99), `theta` (1e-10), `maxIterations` (10,000 sweeps)
+ * @param options - `gamma` (0.99), `theta` (1e-10), `maxIterations` (10,000 sweeps), `tieTolerance` (1e-9)
  * @returns `{ V, Q, policy, iterations, deltas, converged }`
  * @throws {@link RlNotDiscreteError} for an env without `Discrete` spaces or a model
  * @throws {@link RlInvalidMdpError} naming the state and action of a malformed model (probabilities not summing to 1, ...)
@@ -146,8 +180,9 @@ export function policyFromValues(
  * policy[0]; // 0 (left): the slippery lake's safest first move
  * ```
  */
-export function valueIteration(model: PlanningModel, options: PlanningOptions = {}): PlanningResult {
+export function valueIteration(model: PlanningModel, options: PlanningOptions & GreedyOptions = {}): PlanningResult {
   const { gamma, theta, maxIterations } = resolvePlanningOptions(options);
+  const tolerance = tieToleranceOf(options);
   const compiled = compileMdp(model);
   const { nStates, nActions } = compiled;
   const V = new Float64Array(nStates);
@@ -172,7 +207,8 @@ export function valueIteration(model: PlanningModel, options: PlanningOptions = 
     }
   }
   const Q = qTable(compiled, V, gamma);
-  return { V, Q, policy: Int32Array.from(Q, firstArgmax), iterations: deltas.length, deltas, converged };
+  const policy = Int32Array.from(Q, (row) => firstArgmax(row, tolerance));
+  return { V, Q, policy, iterations: deltas.length, deltas, converged };
 }
 
 function toDistribution(policy: TabularPolicy, model: CompiledMdp): (state: number, action: number) => number {
@@ -275,7 +311,7 @@ export function evaluatePolicy(
  *
  * @param model - a {@link DiscreteMdp} or an env with `unwrapped.P`
  * @param options - `gamma` (0.99), `theta` (1e-10, per evaluation), `maxIterations` (10,000: the
- *   most improvement rounds, and the most sweeps of each evaluation); `initialPolicy` (all 0)
+ *   most improvement rounds, and the most sweeps of each evaluation), `tieTolerance` (1e-9); `initialPolicy` (all 0)
  * @returns `{ V, Q, policy, iterations, deltas, converged }`; `deltas` holds every evaluation sweep's
  * @throws {@link RlNotDiscreteError}, {@link RlInvalidMdpError} for a bad model; {@link TfkitOptionError} for bad options
  * @example
@@ -286,9 +322,10 @@ export function evaluatePolicy(
  */
 export function policyIteration(
   model: PlanningModel,
-  options: PlanningOptions & { initialPolicy?: ArrayLike<number> } = {},
+  options: PlanningOptions & GreedyOptions & { initialPolicy?: ArrayLike<number> } = {},
 ): PlanningResult {
   const { gamma, theta, maxIterations } = resolvePlanningOptions(options);
+  const tolerance = tieToleranceOf(options);
   const compiled = compileMdp(model);
   const { nStates, nActions } = compiled;
   const policy = new Int32Array(nStates);
@@ -321,5 +358,12 @@ export function policyIteration(
     }
   }
   const Q = qTable(compiled, V, gamma);
-  return { V, Q, policy: Int32Array.from(Q, firstArgmax), iterations: rounds, deltas, converged };
+  return {
+    V,
+    Q,
+    policy: Int32Array.from(Q, (row) => firstArgmax(row, tolerance)),
+    iterations: rounds,
+    deltas,
+    converged,
+  };
 }
