@@ -1,4 +1,7 @@
 import type { Env } from '@tfkit/gym-lite';
+import { loadGym, makeEnv } from './gym.js';
+import { loadRl, type RlAgents } from './rl.js';
+import type { Command, CommandContext } from './run-cli.js';
 
 /** A toy-text env as the planning commands use it (integer states and actions). */
 export type DiscreteGymEnv = Env<number, number>;
@@ -91,4 +94,37 @@ export function formatPolicyGrid(grid: StateGrid, policy: ArrayLike<number>): st
       return grid.mark(cell) ?? grid.arrows[policy[grid.cells[cell] as number] as number] ?? '?';
     }).join(' '),
   );
+}
+
+/** Options both toy-text commands take: the discount, the evaluation episodes (named `episodesName`) and the JSON switch. */
+export function toyTextOptions(episodesName: string): Command['options'] {
+  return [
+    {
+      name: 'gamma',
+      type: 'number',
+      placeholder: 'G',
+      description: 'discount factor in [0, 1]',
+      default: 0.99,
+      min: 0,
+      max: 1,
+    },
+    {
+      name: episodesName,
+      type: 'integer',
+      placeholder: 'N',
+      description: 'seeded episodes that measure the greedy policy',
+      default: 10_000,
+      min: 1,
+    },
+    { name: 'json', type: 'boolean', description: 'print the result as one JSON line instead' },
+  ];
+}
+
+/** Loads gym-lite and rl-agents and makes the `--env` toy-text env (close it when done). */
+export async function openToyTextEnv(
+  context: CommandContext,
+): Promise<{ rl: RlAgents; id: string; env: DiscreteGymEnv }> {
+  const [gym, rl] = await Promise.all([loadGym(), loadRl()]);
+  const id = String(context.options.env);
+  return { rl, id, env: makeEnv(gym, id) as unknown as DiscreteGymEnv };
 }

@@ -1,6 +1,4 @@
-import { loadGym, makeEnv } from '../cli/gym.js';
-import { type DiscreteGymEnv, formatPolicyGrid, formatValueGrid, stateGrid } from '../cli/planning.js';
-import { loadRl } from '../cli/rl.js';
+import { formatPolicyGrid, formatValueGrid, openToyTextEnv, stateGrid, toyTextOptions } from '../cli/planning.js';
 import type { Command } from '../cli/run-cli.js';
 
 /** `tfkit plan`. */
@@ -24,15 +22,6 @@ export const planCommand: Command = {
       choices: ['value', 'policy'],
     },
     {
-      name: 'gamma',
-      type: 'number',
-      placeholder: 'G',
-      description: 'discount factor in [0, 1]',
-      default: 0.99,
-      min: 0,
-      max: 1,
-    },
-    {
       name: 'theta',
       type: 'number',
       placeholder: 'T',
@@ -40,15 +29,7 @@ export const planCommand: Command = {
       default: 1e-10,
       min: 0,
     },
-    {
-      name: 'episodes',
-      type: 'integer',
-      placeholder: 'N',
-      description: 'seeded episodes that measure the greedy policy',
-      default: 10_000,
-      min: 1,
-    },
-    { name: 'json', type: 'boolean', description: 'print the result as one JSON line instead' },
+    ...toyTextOptions('episodes'),
   ],
   examples: [
     'tfkit plan --env FrozenLake-v1 --method value',
@@ -58,10 +39,7 @@ export const planCommand: Command = {
   details:
     "Prints the state values V on the env's grid, the greedy policy as arrows, the iterations, and the success rate and mean return of the policy over seeded episodes (the first reset takes --seed).",
   async run(context) {
-    const gym = await loadGym();
-    const rl = await loadRl();
-    const id = String(context.options.env);
-    const env = makeEnv(gym, id) as unknown as DiscreteGymEnv;
+    const { rl, id, env } = await openToyTextEnv(context);
     try {
       const method = String(context.options.method);
       const options = { gamma: Number(context.options.gamma), theta: Number(context.options.theta) };

@@ -1,6 +1,4 @@
-import { loadGym, makeEnv } from '../cli/gym.js';
-import type { DiscreteGymEnv } from '../cli/planning.js';
-import { loadRl } from '../cli/rl.js';
+import { openToyTextEnv, toyTextOptions } from '../cli/planning.js';
 import type { Command } from '../cli/run-cli.js';
 
 /** `tfkit tabular`. */
@@ -27,33 +25,13 @@ export const tabularCommand: Command = {
       greaterThan: 0,
       max: 1,
     },
-    {
-      name: 'gamma',
-      type: 'number',
-      placeholder: 'G',
-      description: 'discount factor in [0, 1]',
-      default: 0.99,
-      min: 0,
-      max: 1,
-    },
-    {
-      name: 'eval-episodes',
-      type: 'integer',
-      placeholder: 'N',
-      description: 'seeded episodes that measure the greedy policy',
-      default: 10_000,
-      min: 1,
-    },
-    { name: 'json', type: 'boolean', description: 'print the result as one JSON line instead' },
+    ...toyTextOptions('eval-episodes'),
   ],
   examples: ['tfkit tabular --env Taxi-v4 --algo q', 'tfkit tabular --env FrozenLake-v1 --algo sarsa --episodes 20000'],
   details:
     'Epsilon decays linearly from 1 to 0.01 over the first half of the episodes (SARSA: to 0 over four fifths). Prints the learning curve in tenths (mean training return), then the greedy policy against the value-iteration optimum, both over the same seeded episodes.',
   async run(context) {
-    const gym = await loadGym();
-    const rl = await loadRl();
-    const id = String(context.options.env);
-    const env = makeEnv(gym, id) as unknown as DiscreteGymEnv;
+    const { rl, id, env } = await openToyTextEnv(context);
     try {
       const episodes = Number(context.options.episodes);
       const sarsa = context.options.algo === 'sarsa';
