@@ -1,10 +1,13 @@
 /**
  * `@tfkit/gym-lite`: Gymnasium-faithful CartPole and toy-text environments (FrozenLake, CliffWalking, Taxi) in pure TypeScript, and the Gym-style API
  * around it (spaces, registry, wrappers, vector env, env checker, legacy adapter).
- * Depends only on the portable main entry of `@tfkit/core`; synchronous, runs in Node and browsers.
+ * Synchronous, runs in Node and browsers; its one dependency is `@tfkit/core` (pure: no Node,
+ * tfjs or DOM imports), whose error base, option error and seeded generator it re-exports.
  *
  * @packageDocumentation
  */
+
+export { createRng, entropySeed, Rng, type RngState, TfkitError, TfkitOptionError } from '@tfkit/core';
 export {
   Env,
   type EnvMetadata,
@@ -46,7 +49,6 @@ export {
   RenderModeError,
   ResetNeededError,
   SpaceError,
-  TfkitError,
   UnknownEnvError,
   type UnknownEnvReason,
 } from './errors.js';
@@ -74,7 +76,6 @@ export {
   type VectorEnvCreator,
   type WrapperSpec,
 } from './registration.js';
-export { createRng, entropySeed, Rng, type RngState } from './rng.js';
 export { Box, type BoxArray, type BoxArrays, type BoxDtype } from './spaces/box.js';
 export { Discrete } from './spaces/discrete.js';
 export { spaceFromJSON } from './spaces/from-json.js';

@@ -74,22 +74,25 @@ export function probabilityOption(option: string, value: unknown, fallback: numb
 export function checkRenderOptions(envName: string, options: ToyTextRenderOptions): void {
   const mode = options.renderMode;
   if (mode !== undefined && mode !== 'human' && mode !== 'ansi' && mode !== 'rgb_array') {
-    throw new RenderModeError(`${envName} has no render mode '${String(mode)}'. Use one of human, ansi, rgb_array.`);
+    throw new RenderModeError({
+      message: `${envName} has no render mode '${String(mode)}'. Use one of human, ansi, rgb_array.`,
+    });
   }
   if (mode === 'human' && typeof options.humanRenderer !== 'function') {
-    throw new RenderModeError(
-      "renderMode 'human' needs a display, which gym-lite does not open. Pass humanRenderer: (frame) => ... " +
+    throw new RenderModeError({
+      message:
+        "renderMode 'human' needs a display, which gym-lite does not open. Pass humanRenderer: (frame) => ... " +
         "(e.g. draw frame.data on a canvas), or use renderMode 'rgb_array' and display the frames yourself.",
-    );
+    });
   }
 }
 
 /** @internal */
 export function invalidAction(action: unknown, space: string): InvalidActionError {
-  return new InvalidActionError(action, space);
+  return new InvalidActionError({ action, space });
 }
 
 /** @internal */
 export function resetNeeded(message: string): ResetNeededError {
-  return new ResetNeededError(message);
+  return new ResetNeededError({ message });
 }

@@ -1,11 +1,10 @@
-import { TfkitOptionError } from '@tfkit/core';
+import { type Rng, TfkitOptionError } from '@tfkit/core';
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import type { Env } from '../../core.js';
 import { checkEnv } from '../../env-checker.js';
 import { InvalidActionError, RenderModeError, ResetNeededError } from '../../errors.js';
 import { setWarningHandler } from '../../logger.js';
 import { make } from '../../registration.js';
-import type { Rng } from '../../rng.js';
 import { CliffWalkingEnv } from './cliff-walking.js';
 import { type DiscreteMdp, DiscreteMdpEnv } from './discrete-mdp.js';
 import { FrozenLakeEnv, frozenLakeMaps, generateRandomMap } from './frozen-lake.js';
