@@ -1,8 +1,7 @@
 import { didYouMean } from '@tfkit/core';
 import { CliUsageError } from '../cli/errors.js';
-import type { Progress } from '../cli/progress.js';
 import { type Command, useBackend } from '../cli/run-cli.js';
-import { loadVision } from '../cli/vision.js';
+import { loadVision, weightsDownloadProgress } from '../cli/vision.js';
 import { requireExisting } from './files.js';
 
 /** `tfkit classify`. */
@@ -80,7 +79,6 @@ export const classifyCommand: Command = {
     }
     await useBackend(context);
     const size = context.options.size === undefined ? undefined : Number(context.options.size);
-    let download: Progress | undefined;
     const model = await vision.createModel(modelName, {
       weights: weightsSource,
       ...(context.options.alpha === undefined ? {} : { alpha: Number(context.options.alpha) }),
@@ -88,12 +86,7 @@ export const classifyCommand: Command = {
       ...(context.options.weightsBaseUrl === undefined
         ? {}
         : { weightsBaseUrl: String(context.options.weightsBaseUrl) }),
-      onProgress: ({ file, bytes, totalBytes }) => {
-        if (totalBytes === undefined) return;
-        download ??= context.progress(`download ${file}`, totalBytes);
-        download.update(bytes, `${(bytes / 1e6).toFixed(1)}/${(totalBytes / 1e6).toFixed(1)} MB`);
-        if (bytes >= totalBytes) download.finish();
-      },
+      onProgress: weightsDownloadProgress(context),
     });
     try {
       const started = performance.now();

@@ -3,9 +3,8 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { createRng, didYouMean } from '@tfkit/core';
 import { CliUsageError } from '../cli/errors.js';
-import type { Progress } from '../cli/progress.js';
 import { type CommandContext, useBackend } from '../cli/run-cli.js';
-import { loadVision } from '../cli/vision.js';
+import { loadVision, weightsDownloadProgress } from '../cli/vision.js';
 import { confusionMatrix, escapeHtml, renderReport, table } from '../report/html.js';
 import { dataUri } from '../report/images.js';
 import { lineChart } from '../report/svg-chart.js';
@@ -101,7 +100,6 @@ export async function runImageFolderTransfer(context: CommandContext): Promise<n
   );
   await useBackend(context);
 
-  let download: Progress | undefined;
   const base = await vision.createModel(baseName as BaseName, {
     includeTop: false,
     inputShape: [size, size, 3],
@@ -109,12 +107,7 @@ export async function runImageFolderTransfer(context: CommandContext): Promise<n
     seed: context.seed,
     ...(options.alpha === undefined ? {} : { alpha: Number(options.alpha) }),
     ...(options.weightsBaseUrl === undefined ? {} : { weightsBaseUrl: String(options.weightsBaseUrl) }),
-    onProgress: ({ file, bytes, totalBytes }) => {
-      if (totalBytes === undefined) return;
-      download ??= context.progress(`download ${file}`, totalBytes);
-      download.update(bytes);
-      if (bytes >= totalBytes) download.finish();
-    },
+    onProgress: weightsDownloadProgress(context),
   });
   const transfer = vision.createTransferModel({
     base,
