@@ -50,6 +50,7 @@ export {
   KERAS_WEIGHTS_BASE_URL,
   resolveImagenetWeights,
 } from './weights/imagenet.js';
+export type { Keras3Entry, Keras3Store } from './weights/keras3.js';
 export { convertH5ToTfjs, type LoadWeightsOptions, loadWeights } from './weights/load-weights.js';
 export type { SourceLayer, SourceWeight, WeightsReport } from './weights/match.js';
 export {
