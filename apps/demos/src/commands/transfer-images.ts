@@ -143,9 +143,17 @@ export async function runImageFolderTransfer(context: CommandContext): Promise<n
         )
       : undefined;
   const trainYs = labelsOf(train);
-  const predict = (): number[] => {
+  // In the head phase the validation images go through the frozen layers once (the same
+  // bottleneck cut as training); afterwards each epoch only runs the layers being trained.
+  const bottleneck = validationXs ? vision.splitAtFrozenPrefix(transfer.model) : undefined;
+  let validationFeatures =
+    bottleneck && validationXs ? vision.predictInBatches(bottleneck.features, validationXs, batchSize) : undefined;
+  const predict = (phase: 'head' | 'fineTune' = 'fineTune'): number[] => {
     if (!validationXs) return [];
-    const probabilities = vision.predictInBatches(transfer.model, validationXs, batchSize);
+    const probabilities =
+      phase === 'head' && bottleneck && validationFeatures
+        ? vision.predictInBatches(bottleneck.rest, validationFeatures, batchSize)
+        : vision.predictInBatches(transfer.model, validationXs, batchSize);
     const predicted = tf.tidy(() => Array.from(tf.argMax(probabilities, 1).dataSync()));
     probabilities.dispose();
     return predicted;
@@ -166,7 +174,11 @@ export async function runImageFolderTransfer(context: CommandContext): Promise<n
       batchSize,
       seed: context.seed,
       onEpochEnd: (epoch, logs) => {
-        const validationAccuracy = accuracyOf(predict());
+        if (logs.phase === 'fineTune' && validationFeatures) {
+          validationFeatures.dispose(); // the frozen layers train now: the cached features are stale
+          validationFeatures = undefined;
+        }
+        const validationAccuracy = accuracyOf(predict(logs.phase));
         rows.push({
           epoch: epoch + 1,
           phase: logs.phase,
@@ -182,6 +194,8 @@ export async function runImageFolderTransfer(context: CommandContext): Promise<n
     });
   } finally {
     tf.dispose([trainXs, trainYs]);
+    validationFeatures?.dispose();
+    validationFeatures = undefined;
   }
   progress.finish();
   const seconds = (performance.now() - started) / 1000;
