@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -95,6 +95,7 @@ function expectNoCorruptFile(cacheDir: string, name: string, bytes: Uint8Array):
 }
 
 beforeAll(async () => {
+  process.env.KERAS_HOME = path.join(directory, 'no-keras-home'); // never a real ~/.keras
   await useTestBackend();
   // A MobileNet 0.25 without top in the real Keras .h5 layout (save_weights), random weights.
   source = buildModel('mobilenet', { alpha: 0.25, includeTop: false, inputShape: [32, 32, 3], seed: 5 });
@@ -325,6 +326,23 @@ describe("weights: 'imagenet' through a loopback server", () => {
     expect(offline.message).toContain('64373286793e3c8b2b4e3219cbf3544b');
     expect(offline.message).toContain(`place the file by hand at ${expectedPath}`.replace('place', 'Place'));
     expect(cacheFiles(cacheDir)).toEqual([]);
+    // ...a verified copy in Keras' own cache is used in place (a wrong one is not)...
+    const kerasHome = fresh('keras-home');
+    const kerasCopy = path.join(kerasHome, 'models', name);
+    mkdirSync(path.dirname(kerasCopy), { recursive: true });
+    writeFileSync(kerasCopy, weightsBytes);
+    process.env.KERAS_HOME = kerasHome;
+    try {
+      const offlineOptions = { weightsBaseUrl: 'http://127.0.0.1:9/', cacheDir, retries: 0 };
+      expect(await fetchImagenetWeights(hashed(), offlineOptions)).toBe(kerasCopy);
+      const tampered = { ...hashed(), md5: '0'.repeat(32) };
+      await expect(fetchImagenetWeights(tampered, offlineOptions)).rejects.toSatisfy(WeightsOfflineError.isInstance);
+      await expect(fetchImagenetWeights(hashed(), { ...offlineOptions, kerasCache: false })).rejects.toSatisfy(
+        WeightsOfflineError.isInstance,
+      );
+    } finally {
+      process.env.KERAS_HOME = path.join(directory, 'no-keras-home');
+    }
     // ...and a file placed by hand where such an error says is used without any network (checked by md5)
     writeFileSync(imagenetWeightsPath(hashed(), { cacheDir }), weightsBytes);
     const placed = await fetchImagenetWeights(hashed(), {

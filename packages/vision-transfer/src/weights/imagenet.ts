@@ -1,4 +1,5 @@
 import { readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { hashFile, writeFileAtomic } from '@tfkit/core/node';
 import { optionError } from '../errors.js';
@@ -761,6 +762,17 @@ export interface ImagenetFetchOptions extends FetchOptions {
    * @defaultValue `$TFKIT_WEIGHTS_BASE_URL`, else {@link KERAS_WEIGHTS_BASE_URL}
    */
   weightsBaseUrl?: string | undefined;
+  /**
+   * Use a verified copy from Keras' own cache (`$KERAS_HOME/models`, else `~/.keras/models`) when
+   * tfkit's cache has none, instead of downloading it again.
+   * @defaultValue `true`
+   */
+  kerasCache?: boolean | undefined;
+}
+
+/** Keras' cache directory of application weights: `$KERAS_HOME/models`, else `~/.keras/models`. */
+function kerasModelsDirectory(): string {
+  return path.join(process.env['KERAS_HOME'] || path.join(os.homedir(), '.keras'), 'models');
 }
 
 /**
@@ -793,7 +805,8 @@ export function imagenetWeightsPath(entry: ImagenetWeightsEntry, options: FetchO
  * resume of a partial `.part` file, restart when the server ignores Range, the md5 check of Keras'
  * sources, an atomic rename, a lock shared by concurrent processes). A cached file is checked
  * again on every use (md5, or the SHA-256 recorded at download time where Keras publishes no hash)
- * and fetched again when it was corrupted.
+ * and fetched again when it was corrupted. A file Keras itself downloaded (`~/.keras/models`) is
+ * used in place when its md5 matches.
  *
  * @param entry - a registry entry, e.g. from {@link resolveImagenetWeights}
  * @param options - cache directory, mirror, retry policy, progress, fetch
@@ -822,6 +835,11 @@ export async function fetchImagenetWeights(
     // Placed by hand (no record): trusted as is. Recorded at download time: checked.
     if (expected === undefined || expected === (await hashFile(file, 'sha256'))) return file;
     await rm(file, { force: true });
+  }
+  if (options.kerasCache !== false && !(await exists(file))) {
+    // A file Keras downloaded before (same name, same published md5) is used where it is.
+    const keras = path.join(kerasModelsDirectory(), name);
+    if (entry.md5 !== null && (await exists(keras)) && (await hashFile(keras, 'md5')) === entry.md5) return keras;
   }
   const url = imagenetWeightsUrl(entry, options);
   await fetchIntoCache({
