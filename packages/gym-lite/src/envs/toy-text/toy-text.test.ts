@@ -1,5 +1,4 @@
-import type { Rng } from '@tfkit/core';
-import { TfkitOptionError } from '@tfkit/core';
+import { type Rng, TfkitOptionError } from '@tfkit/core';
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import type { Env } from '../../core.js';
 import { checkEnv } from '../../env-checker.js';
