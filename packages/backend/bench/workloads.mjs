@@ -1,4 +1,4 @@
-// Shared pieces of the @tfkit/backend benchmark scripts (run.mjs, ab.mjs, conv-kernels.mjs):
+// Shared pieces of the @tfkit/backend benchmark scripts (run.mjs, kernels.mjs, ab.mjs, conv-kernels.mjs):
 // deterministic data, the bench models, the train-step setup, backend setup in a child process,
 // child-process plumbing and table printing. Not a benchmark itself.
 import { spawnSync } from 'node:child_process';
@@ -152,7 +152,8 @@ export function vgg16(tf) {
 
 /**
  * Loads tfjs and the built @tfkit/backend and selects the backend of `configuration`
- * (`{ prefer, wasmKernels, wasmThreads? }`), quietly and ignoring TFKIT_BACKEND.
+ * (`{ prefer, wasmKernels, wasmThreads? }`; one thread unless `wasmThreads` says otherwise),
+ * quietly and ignoring TFKIT_BACKEND and TFKIT_WASM_THREADS.
  *
  * @returns `{ tf, info }` with `info` from ensureBackend
  */
@@ -162,7 +163,7 @@ export async function setUpBackend({ prefer, wasmKernels, wasmThreads }) {
   const info = await ensureBackend({
     prefer: [prefer],
     wasmKernels,
-    ...(wasmThreads ? { wasmThreads } : {}),
+    wasmThreads: wasmThreads ?? 1,
     log: false,
     env: {},
   });
