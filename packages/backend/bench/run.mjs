@@ -209,7 +209,11 @@ async function main() {
   const only = option('only');
   const selected = workloads.filter((workload) => !only || workload.id.includes(only));
   const skipTorch = process.argv.includes('--skip-torch');
-  const load = () => os.loadavg().map((value) => value.toFixed(2)).join(' ');
+  const load = () =>
+    os
+      .loadavg()
+      .map((value) => value.toFixed(2))
+      .join(' ');
   console.log(
     `@tfkit/backend bench: wasm with tfkit's kernels at threads = 1 and threads = ${threads} (${os.availableParallelism()} available cores), ${new Date().toISOString()}, load average ${load()}`,
   );
@@ -275,7 +279,11 @@ if (childIndex >= 0) {
   try {
     await child(id, option('threads', 'auto'));
   } catch (error) {
-    reportResult({ error: String(error?.message ?? error).split('\n')[0].slice(0, 120) });
+    reportResult({
+      error: String(error?.message ?? error)
+        .split('\n')[0]
+        .slice(0, 120),
+    });
     process.exit(1);
   }
 } else {
