@@ -34,7 +34,8 @@ const kernelNames =
     : workload === 'batchnorm'
       ? []
       : ['Identity', 'Cast', 'TfkitActivationGrad'];
-const gradientNames = workload === 'vgg' ? [] : workload === 'batchnorm' ? ['FusedBatchNorm'] : ['Relu6', 'ClipByValue'];
+const gradientNames =
+  workload === 'vgg' ? [] : workload === 'batchnorm' ? ['FusedBatchNorm'] : ['Relu6', 'ClipByValue'];
 const snapshot = () => ({
   kernels: new Map(kernelNames.map((name) => [name, tf.getKernel(name, 'wasm')])),
   gradients: new Map(gradientNames.map((name) => [name, tf.getGradient(name)])),

@@ -1,43 +1,55 @@
 #!/usr/bin/env node
 // Per-kernel profile of one step of a bench workload (tf.profile; kernel wall time, so run it on a
-// quiet machine or read it as shares): node bench/profile.mjs mobilenet|vgg16|dense [threads]
+// quiet machine or read it as shares):
+//   node bench/profile.mjs mobilenet|vgg16|dense|gan:dense|gan:dcgan|gan:dcgan-tuned [threads]
+// (gan:<preset> is one @tfkit/gan trainStep with batch 100, from packages/gan/dist)
 import { denseGenerator, mobileNetV1, oneHot, randomTensor, setUpBackend, trainWorkload, vgg16 } from './workloads.mjs';
 
 const which = process.argv[2] ?? 'mobilenet';
 const threads = process.argv[3] === 'auto' ? 'auto' : Number(process.argv[3] ?? 1);
 const { tf, info } = await setUpBackend({ prefer: 'wasm', wasmKernels: true, wasmThreads: threads });
-const make = {
-  mobilenet: () =>
-    trainWorkload({
-      tf,
-      model: mobileNetV1(tf, { alpha: 0.25, size: 128, classes: 1000 }),
-      optimizer: tf.train.adam(1e-3),
-      xs: randomTensor(tf, [16, 128, 128, 3], 3),
-      ys: oneHot(tf, 16, 1000, 4),
-      loss: (ys, predictions) => tf.losses.softmaxCrossEntropy(ys, predictions),
-    }),
-  dense: () =>
-    trainWorkload({
-      tf,
-      model: denseGenerator(tf),
-      optimizer: tf.train.adam(1e-3),
-      xs: randomTensor(tf, [100, 256], 3),
-      ys: randomTensor(tf, [100, 784], 4),
-      loss: (ys, predictions) => tf.losses.meanSquaredError(ys, predictions),
-    }),
-  vgg16: () => {
-    const model = vgg16(tf);
-    const xs = randomTensor(tf, [1, 224, 224, 3], 5);
-    return {
-      step: async () => {
-        const y = model.predict(xs);
-        await y.data();
-        y.dispose();
+const ganPreset = which.startsWith('gan:') ? which.slice(4) : undefined;
+const makeGan = async () => {
+  const { createGan } = await import(new URL('../../gan/dist/index.js', import.meta.url).href);
+  const gan = createGan({ preset: ganPreset, seed: 1 });
+  const real = tf.tidy(() => tf.randomUniform([100, 784], -1, 1, 'float32', 7));
+  let seed = 0;
+  return { step: async () => void gan.trainStep(real, undefined, seed++), dispose: () => {} };
+};
+const make = ganPreset
+  ? await makeGan()
+  : {
+      mobilenet: () =>
+        trainWorkload({
+          tf,
+          model: mobileNetV1(tf, { alpha: 0.25, size: 128, classes: 1000 }),
+          optimizer: tf.train.adam(1e-3),
+          xs: randomTensor(tf, [16, 128, 128, 3], 3),
+          ys: oneHot(tf, 16, 1000, 4),
+          loss: (ys, predictions) => tf.losses.softmaxCrossEntropy(ys, predictions),
+        }),
+      dense: () =>
+        trainWorkload({
+          tf,
+          model: denseGenerator(tf),
+          optimizer: tf.train.adam(1e-3),
+          xs: randomTensor(tf, [100, 256], 3),
+          ys: randomTensor(tf, [100, 784], 4),
+          loss: (ys, predictions) => tf.losses.meanSquaredError(ys, predictions),
+        }),
+      vgg16: () => {
+        const model = vgg16(tf);
+        const xs = randomTensor(tf, [1, 224, 224, 3], 5);
+        return {
+          step: async () => {
+            const y = model.predict(xs);
+            await y.data();
+            y.dispose();
+          },
+          dispose: () => {},
+        };
       },
-      dispose: () => {},
-    };
-  },
-}[which]();
+    }[which]();
 await make.step();
 await make.step();
 const cpu = process.cpuUsage();
