@@ -20,7 +20,10 @@ export interface BackendInfo {
   gpu: boolean;
   /** Where it came from: an npm package name, or `'@tensorflow/tfjs'` for the cpu backend. */
   source: string;
-  /** Compute threads the backend uses. */
+  /**
+   * Compute threads the backend really uses: for wasm, the size of XNNPACK's thread pool as tfjs's
+   * C++ reports it (`get_threads_count`), 1 on the single-threaded binary.
+   */
   threads: number;
   /** One line saying what was chosen and why (also what is logged). */
   reason: string;

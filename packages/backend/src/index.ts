@@ -19,6 +19,7 @@ export {
   TfkitOptionError,
 } from './errors.js';
 export { registerWasmTrainingKernels } from './wasm-kernels/index.js';
+export type { WasmThreads } from './wasm-threads.js';
 export { WasmKernelError } from './wasm-kernels/wasm-heap.js';
 
 /** The version of this package. */
