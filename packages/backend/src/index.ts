@@ -19,8 +19,8 @@ export {
   TfkitOptionError,
 } from './errors.js';
 export { registerWasmTrainingKernels } from './wasm-kernels/index.js';
-export type { WasmThreads } from './wasm-threads.js';
 export { WasmKernelError } from './wasm-kernels/wasm-heap.js';
+export type { WasmThreads } from './wasm-threads.js';
 
 /** The version of this package. */
 export const version: string = __PACKAGE_VERSION__;
