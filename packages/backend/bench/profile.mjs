@@ -3,21 +3,23 @@
 // quiet machine or read it as shares):
 //   node bench/profile.mjs mobilenet|vgg16|dense|gan:dense|gan:dcgan|gan:dcgan-tuned [threads]
 // (gan:<preset> is one @tfkit/gan trainStep with batch 100, from packages/gan/dist)
-import { denseGenerator, mobileNetV1, oneHot, randomTensor, setUpBackend, trainWorkload, vgg16 } from './workloads.mjs';
+import {
+  denseGenerator,
+  ganWorkload,
+  mobileNetV1,
+  oneHot,
+  randomTensor,
+  setUpBackend,
+  trainWorkload,
+  vgg16,
+} from './workloads.mjs';
 
 const which = process.argv[2] ?? 'mobilenet';
 const threads = process.argv[3] === 'auto' ? 'auto' : Number(process.argv[3] ?? 1);
 const { tf, info } = await setUpBackend({ prefer: 'wasm', wasmKernels: true, wasmThreads: threads });
 const ganPreset = which.startsWith('gan:') ? which.slice(4) : undefined;
-const makeGan = async () => {
-  const { createGan } = await import(new URL('../../gan/dist/index.js', import.meta.url).href);
-  const gan = createGan({ preset: ganPreset, seed: 1 });
-  const real = tf.tidy(() => tf.randomUniform([100, 784], -1, 1, 'float32', 7));
-  let seed = 0;
-  return { step: async () => void gan.trainStep(real, undefined, seed++), dispose: () => {} };
-};
 const make = ganPreset
-  ? await makeGan()
+  ? await ganWorkload(tf, ganPreset)
   : {
       mobilenet: () =>
         trainWorkload({

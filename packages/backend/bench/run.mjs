@@ -15,11 +15,12 @@
 // The GAN iterations are @tfkit/gan's own `Gan.trainStep` (one discriminator step on 100 real + 100
 // generated images, one generator step on 100), loaded from packages/gan/dist (build it first).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import {
+  ganWorkload,
   inferenceWorkload,
   median,
   mobileNetV1,
@@ -34,7 +35,6 @@ import {
 } from './workloads.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const ganDist = path.join(here, '..', '..', 'gan', 'dist', 'index.js');
 
 /** Workloads: `make(tf)` returns `{ step, dispose, flops? }`; `repeats` timed steps after one warm-up. */
 const workloads = [
@@ -64,22 +64,7 @@ const workloads = [
     id,
     label,
     repeats,
-    make: async (tf) => {
-      if (!existsSync(ganDist)) throw new Error('packages/gan/dist is missing: run `pnpm build` first');
-      const { createGan } = await import(pathToFileURL(ganDist).href);
-      const gan = createGan({ preset, seed: 1 });
-      const real = tf.tidy(() => tf.randomUniform([100, 784], -1, 1, 'float32', 7));
-      let seed = 0;
-      return {
-        step: async () => {
-          gan.trainStep(real, undefined, seed++);
-        },
-        dispose: () => {
-          real.dispose();
-          gan.dispose();
-        },
-      };
-    },
+    make: (tf) => ganWorkload(tf, preset),
   })),
   {
     id: 'mobilenet',

@@ -2,6 +2,7 @@
 // deterministic data, the bench models, the train-step setup, backend setup in a child process,
 // child-process plumbing and table printing. Not a benchmark itself.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createRng } from '@tfkit/core';
 
 /** Uniform numbers in [0, 1) from @tfkit/core's seeded Rng, for deterministic data. */
@@ -64,6 +65,30 @@ export function inferenceWorkload({ model, xs }) {
     dispose: () => {
       xs.dispose();
       model.dispose();
+    },
+  };
+}
+
+/**
+ * One `@tfkit/gan` training iteration (`Gan.trainStep`: a discriminator step on 100 real + 100
+ * generated images, a generator step on 100) of `preset`, from packages/gan/dist (build it first).
+ *
+ * @returns `{ step, dispose }`
+ */
+export async function ganWorkload(tf, preset) {
+  const dist = new URL('../../gan/dist/index.js', import.meta.url);
+  if (!existsSync(dist)) throw new Error('packages/gan/dist is missing: run `pnpm build` first');
+  const { createGan } = await import(dist.href);
+  const gan = createGan({ preset, seed: 1 });
+  const real = tf.tidy(() => tf.randomUniform([100, 784], -1, 1, 'float32', 7));
+  let seed = 0;
+  return {
+    step: async () => {
+      gan.trainStep(real, undefined, seed++);
+    },
+    dispose: () => {
+      real.dispose();
+      gan.dispose();
     },
   };
 }

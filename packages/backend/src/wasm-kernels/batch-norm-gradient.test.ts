@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { expectWasmMatchesCpu } from '../__fixtures__/compare-backends.js';
 import { ensureBackend } from '../ensure-backend.js';
 import { expectNoTensorLeak, maxRelativeError, seededRandom } from '../testing.js';
 import { batchNormGradKernelName, registerBatchNormGradient, stockBatchNormGradient } from './batch-norm-gradient.js';
@@ -11,26 +12,6 @@ function tensor(shape: number[], seed: number, scale = 1, shift = 0): tf.Tensor 
     Float32Array.from({ length: size }, () => (random() * 2 - 1) * scale + shift),
     shape,
   );
-}
-
-/** Runs `fn` on `backend` without tensor leaks and returns its outputs' values. */
-async function valuesOn(backend: 'cpu' | 'wasm', fn: () => tf.Tensor[]): Promise<Float32Array[]> {
-  await tf.setBackend(backend);
-  return expectNoTensorLeak(async () => {
-    const outputs = tf.tidy(fn);
-    const values = await Promise.all(outputs.map(async (output) => (await output.data()) as Float32Array));
-    tf.dispose(outputs);
-    return values;
-  });
-}
-
-async function expectWasmMatchesCpu(fn: () => tf.Tensor[]): Promise<void> {
-  const expected = await valuesOn('cpu', fn);
-  const actual = await valuesOn('wasm', fn);
-  expect(actual.length).toBe(expected.length);
-  actual.forEach((values, index) => {
-    expect(maxRelativeError(values, expected[index] as Float32Array), `output ${index}`).toBeLessThanOrEqual(1e-5);
-  });
 }
 
 async function kernelNames(fn: () => void): Promise<string[]> {
