@@ -11,6 +11,7 @@ import { escapeHtml, type ReportSection, renderReport } from '../report/html.js'
 import { cartpolePoliciesSection } from './demo/cartpole-policies-section.js';
 import { dqnSection } from './demo/dqn-section.js';
 import { ganSection } from './demo/gan-section.js';
+import { planningSection } from './demo/planning-section.js';
 import { type DemoSection, type DemoSettings, settingsFor } from './demo/section.js';
 import { transferSection } from './demo/transfer-section.js';
 
@@ -18,7 +19,13 @@ import { transferSection } from './demo/transfer-section.js';
  * The sections of the report, in order. To add one, write `demo/<name>-section.ts` exporting a
  * {@link DemoSection} and add it here.
  */
-export const demoSections: readonly DemoSection[] = [cartpolePoliciesSection, dqnSection, ganSection, transferSection];
+export const demoSections: readonly DemoSection[] = [
+  cartpolePoliciesSection,
+  dqnSection,
+  planningSection,
+  ganSection,
+  transferSection,
+];
 
 const sectionIds = demoSections.map((section) => section.id);
 
@@ -135,6 +142,7 @@ export const demoCommand: Command = {
       facts: [
         ['backend', backend.reason.replace('[@tfkit/backend] ', '')],
         ['GPU', backend.gpu ? 'yes' : 'no'],
+        ['threads', `${backend.threads} compute thread${backend.threads === 1 ? '' : 's'} in use`],
         ['TensorFlow.js', tf.version.tfjs],
         ['Node.js', process.versions.node],
         [
@@ -150,7 +158,9 @@ export const demoCommand: Command = {
     const reportPath = path.join(outDirectory, 'report.html');
     await writeFileAtomic(reportPath, html);
     context.print('tfkit demo summary');
-    context.print(`  backend: ${backend.name}${backend.gpu ? ' (GPU)' : ''}`);
+    context.print(
+      `  backend: ${backend.name}${backend.gpu ? ' (GPU)' : ''}, ${backend.threads} thread${backend.threads === 1 ? '' : 's'}`,
+    );
     for (const line of summaries) context.print(`  ${line}`);
     context.print(`  wall time: ${totalSeconds.toFixed(1)} s`);
     context.print(`report: ${reportPath}`);

@@ -8,6 +8,8 @@ import { ganSampleCommand } from './gan-sample.js';
 import { ganTrainCommand } from './gan-train.js';
 import { gymListCommand } from './gym-list.js';
 import { gymPlayCommand } from './gym-play.js';
+import { planCommand } from './plan.js';
+import { tabularCommand } from './tabular.js';
 import { transferCommand } from './transfer.js';
 
 /**
@@ -21,6 +23,8 @@ export const commands: readonly Command[] = [
   gymPlayCommand,
   cartpoleCommand,
   dqnCommand,
+  planCommand,
+  tabularCommand,
   ganTrainCommand,
   ganSampleCommand,
   classifyCommand,
