@@ -1,0 +1,70 @@
+/**
+ * The one place that knows `@tfkit/rl-agents`' and `@tfkit/gym-lite`'s training API for the `dqn`
+ * trial; when their option names change, only this file changes.
+ *
+ * @internal
+ */
+
+/** What the DQN trial needs from a training run. */
+export interface DqnRunOptions {
+  envId: string;
+  seed: number;
+  totalTimesteps: number;
+  evalFreq: number;
+  evalEpisodes: number;
+  /** Stop at the first evaluation at or above this (Infinity: never stop early). */
+  threshold: number | undefined;
+  config: Record<string, unknown>;
+  /** Save the trained agent here. */
+  savePath?: string;
+}
+
+/** What the DQN trial reads back. */
+export interface DqnRunResult {
+  solved: boolean;
+  envSteps: number;
+  evalMean: number;
+  updates: number;
+  threshold: number;
+  episodes: Array<{ numTimesteps: number; value: number }>;
+  evaluations: Array<{ numTimesteps: number; value: number }>;
+}
+
+/**
+ * Trains a DQN on a gym-lite env with today's `trainDqnUntilSolved`.
+ */
+export async function runDqn(options: DqnRunOptions): Promise<DqnRunResult> {
+  const [gym, rl] = await Promise.all([import('@tfkit/gym-lite'), import('@tfkit/rl-agents')]);
+  const env = gym.make(options.envId);
+  const evalEnv = gym.make(options.envId);
+  const threshold = options.threshold ?? env.spec?.rewardThreshold ?? Number.POSITIVE_INFINITY;
+  try {
+    const result = await rl.trainDqnUntilSolved(env as never, {
+      seed: options.seed,
+      budget: options.totalTimesteps,
+      threshold,
+      evalFreq: options.evalFreq,
+      evalEpisodes: options.evalEpisodes,
+      evalEnv: evalEnv as never,
+      config: options.config as never,
+      keepAgent: options.savePath !== undefined,
+    });
+    try {
+      if (options.savePath !== undefined && result.agent) await rl.saveDqnAgent(result.agent, options.savePath);
+    } finally {
+      result.agent?.dispose();
+    }
+    return {
+      solved: result.solved,
+      envSteps: result.envSteps,
+      evalMean: result.evalMean,
+      updates: result.updates,
+      threshold,
+      episodes: result.history.episodes,
+      evaluations: result.history.evaluations,
+    };
+  } finally {
+    env.close();
+    evalEnv.close();
+  }
+}

@@ -1,0 +1,13 @@
+import { TrialRegistry } from '../trial.js';
+import { dqnTrial } from './dqn.js';
+import { fashionTransferTrial } from './fashion-transfer.js';
+import { ganTrial } from './gan.js';
+
+export { dqnTrial, fashionTransferTrial, ganTrial };
+
+/**
+ * The built-in trial kinds: `dqn` (any gym-lite env), `gan` (`@tfkit/gan` presets),
+ * `fashion-transfer` (`@tfkit/vision-transfer`'s experiment). Their packages are imported only
+ * when a trial of that kind runs.
+ */
+export const builtinTrials: TrialRegistry = new TrialRegistry([dqnTrial, ganTrial, fashionTransferTrial]);
