@@ -6,6 +6,7 @@ import { demoCommand } from './demo.js';
 import { dqnCommand } from './dqn.js';
 import { ganSampleCommand, ganTrainCommand } from './gan.js';
 import { gymListCommand, gymPlayCommand } from './gym.js';
+import { sweepResultsCommand, sweepRunCommand, sweepStatusCommand, sweepSubmitCommand, workerCommand } from './sweep.js';
 import { transferCommand } from './transfer.js';
 
 /** Every command of the CLI, in help order. */
@@ -20,4 +21,9 @@ export const commands: readonly Command[] = [
   classifyCommand,
   transferCommand,
   demoCommand,
+  sweepRunCommand,
+  sweepSubmitCommand,
+  sweepStatusCommand,
+  sweepResultsCommand,
+  workerCommand,
 ];
