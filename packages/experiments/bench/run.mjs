@@ -4,7 +4,7 @@
 //
 //   pnpm --filter @tfkit/experiments build && node packages/experiments/bench/run.mjs
 //   options: --seeds 8 --timesteps 20000 --concurrency 2 --workers 2 --stop-when-solved --skip-redis --noop 64
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -53,7 +53,9 @@ async function measure(label, body) {
   const extra = await body();
   const wall = (performance.now() - start) / 1000;
   const row = { label, wall, cpu: cpuSeconds() - cpu, load, ...extra };
-  console.error(`${label}: ${wall.toFixed(2)} s wall, ${row.cpu.toFixed(2)} s CPU of this process, load ${load.toFixed(2)}`);
+  console.error(
+    `${label}: ${wall.toFixed(2)} s wall, ${row.cpu.toFixed(2)} s CPU of this process, load ${load.toFixed(2)}`,
+  );
   return row;
 }
 
@@ -62,15 +64,25 @@ function metricsOf(result) {
 }
 
 const rows = [];
-console.error(`bench: ${seeds} DQN seeds on CartPole-v1, ${timesteps} steps each; pool ${concurrency}, ${workers} Redis workers; ${availableParallelism()} CPUs`);
+console.error(
+  `bench: ${seeds} DQN seeds on CartPole-v1, ${timesteps} steps each; pool ${concurrency}, ${workers} Redis workers; ${availableParallelism()} CPUs`,
+);
 const sequential = await measure('sequential (this thread)', async () => {
   const result = await runSweep(dqn('sequential'), { outDir, concurrency: 0 });
-  return { failed: result.failed, evalMean: metricsOf(result), trialSeconds: result.records.reduce((sum, record) => sum + record.wallSeconds, 0) };
+  return {
+    failed: result.failed,
+    evalMean: metricsOf(result),
+    trialSeconds: result.records.reduce((sum, record) => sum + record.wallSeconds, 0),
+  };
 });
 rows.push(sequential);
 const pool = await measure(`local pool (${concurrency} threads)`, async () => {
   const result = await runSweep(dqn('pool'), { outDir, concurrency });
-  return { failed: result.failed, evalMean: metricsOf(result), trialSeconds: result.records.reduce((sum, record) => sum + record.wallSeconds, 0) };
+  return {
+    failed: result.failed,
+    evalMean: metricsOf(result),
+    trialSeconds: result.records.reduce((sum, record) => sum + record.wallSeconds, 0),
+  };
 });
 rows.push(pool);
 
@@ -87,15 +99,23 @@ if (!flag('skip-redis') && redisServer) {
     });
   });
   const redis = `redis://127.0.0.1:${port}`;
-  const server = spawn(redisServer, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const server = spawn(
+    redisServer,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
   const children = [];
   try {
     await new Promise((resolve) => setTimeout(resolve, 300));
     const ready = [];
     for (let index = 0; index < workers; index++) {
-      const child = spawn(process.execPath, [path.join(here, 'worker.mjs'), redis, '1', outDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, [path.join(here, 'worker.mjs'), redis, '1', outDir], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       children.push(child);
-      ready.push(new Promise((resolve) => child.stdout.on('data', (chunk) => String(chunk).includes('ready') && resolve())));
+      ready.push(
+        new Promise((resolve) => child.stdout.on('data', (chunk) => String(chunk).includes('ready') && resolve())),
+      );
     }
     await Promise.all(ready);
     redisRow = await measure(`redis (${workers} worker processes x 1)`, async () => {
@@ -113,7 +133,13 @@ if (!flag('skip-redis') && redisServer) {
 }
 
 // Overhead per trial: no-op trials through the pool (1 thread) against the same trials inline.
-const noop = (name) => ({ name, trial: 'quadratic', trialModules: [fixture], fixed: { steps: 1 }, seeds: { count: noopCount } });
+const noop = (name) => ({
+  name,
+  trial: 'quadratic',
+  trialModules: [fixture],
+  fixed: { steps: 1 },
+  seeds: { count: noopCount },
+});
 const inline = await measure(`${noopCount} no-op trials inline`, async () => {
   await runSweep(noop('noop-inline'), { outDir, concurrency: 0 });
   return {};

@@ -40,7 +40,9 @@ describe('aggregation', () => {
       { ...record('b', 2, 0), status: 'failed' as const, metrics: {} },
     ];
     const minimum = aggregateResults(records, { metric: { name: 'loss', goal: 'min' } });
-    expect(minimum.configurations.map((entry) => [entry.configId, entry.metrics.loss!.mean, entry.ok, entry.failed])).toEqual([
+    expect(
+      minimum.configurations.map((entry) => [entry.configId, entry.metrics.loss!.mean, entry.ok, entry.failed]),
+    ).toEqual([
       ['a', 4, 2, 0],
       ['b', 1.5, 2, 1],
     ]);

@@ -1,5 +1,5 @@
-import type { MetricChoice } from './sweep.js';
 import type { TrialRecord } from './store.js';
+import type { MetricChoice } from './sweep.js';
 import type { ParameterJsonValue } from './trial.js';
 
 /** Mean ± standard deviation, median and range of one metric over seeds. */
@@ -76,7 +76,8 @@ export interface AggregateOptions {
 export function summarize(values: readonly number[]): MetricSummary {
   const finite = values.filter(Number.isFinite);
   const count = finite.length;
-  if (count === 0) return { mean: Number.NaN, std: Number.NaN, median: Number.NaN, min: Number.NaN, max: Number.NaN, count };
+  if (count === 0)
+    return { mean: Number.NaN, std: Number.NaN, median: Number.NaN, min: Number.NaN, max: Number.NaN, count };
   const mean = finite.reduce((sum, value) => sum + value, 0) / count;
   const variance = count > 1 ? finite.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (count - 1) : 0;
   const sorted = [...finite].sort((a, b) => a - b);
@@ -87,7 +88,9 @@ export function summarize(values: readonly number[]): MetricSummary {
 
 function curveBand(curves: Array<ReadonlyArray<readonly [number, number]>>, points: number): CurveSummary {
   const usable = curves
-    .map((curve) => curve.filter(([step, value]) => Number.isFinite(step) && Number.isFinite(value)).sort((a, b) => a[0] - b[0]))
+    .map((curve) =>
+      curve.filter(([step, value]) => Number.isFinite(step) && Number.isFinite(value)).sort((a, b) => a[0] - b[0]),
+    )
     .filter((curve) => curve.length > 0);
   const empty: CurveSummary = { steps: [], mean: [], std: [], min: [], max: [], count: [] };
   if (usable.length === 0) return empty;
@@ -159,14 +162,24 @@ export function aggregateResults(records: readonly TrialRecord[], options: Aggre
         metricNames.map((name) => [name, summarize(done.map((record) => record.metrics[name] ?? Number.NaN))]),
       ),
       curves: Object.fromEntries(
-        curveNames.map((name) => [name, curveBand(done.map((record) => record.curves[name] ?? []), options.curvePoints ?? 50)]),
+        curveNames.map((name) => [
+          name,
+          curveBand(
+            done.map((record) => record.curves[name] ?? []),
+            options.curvePoints ?? 50,
+          ),
+        ]),
       ),
     };
     if (metric) {
       let bestTrial: TrialRecord | undefined;
       for (const record of done) {
         const value = record.metrics[metric.name];
-        if (value !== undefined && Number.isFinite(value) && (!bestTrial || better(value, bestTrial.metrics[metric.name]!)))
+        if (
+          value !== undefined &&
+          Number.isFinite(value) &&
+          (!bestTrial || better(value, bestTrial.metrics[metric.name]!))
+        )
           bestTrial = record;
       }
       if (bestTrial) summary.bestTrialId = bestTrial.trialId;

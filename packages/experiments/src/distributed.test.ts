@@ -17,7 +17,10 @@ function findRedisServer(): string | undefined {
 }
 
 const redisServer = findRedisServer();
-if (!redisServer) console.warn('[@tfkit/experiments] distributed tests skipped: redis-server not found (apt-get install redis-server).');
+if (!redisServer)
+  console.warn(
+    '[@tfkit/experiments] distributed tests skipped: redis-server not found (apt-get install redis-server).',
+  );
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -49,7 +52,9 @@ describe.skipIf(!redisServer)('distributed runner on Redis (skipped without redi
   beforeAll(async () => {
     const port = await freePort();
     redis = `redis://127.0.0.1:${port}`;
-    server = spawn(redisServer!, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    server = spawn(redisServer!, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    });
     await until(
       async () => {
         try {
@@ -73,7 +78,10 @@ describe.skipIf(!redisServer)('distributed runner on Redis (skipped without redi
     const outDir = await mkdtemp(path.join(tmpdir(), 'sweeps-'));
     const events: Array<Array<Record<string, unknown>>> = [[], []];
     for (const index of [0, 1]) {
-      const child = spawn(process.execPath, [workerScript, redis, '1'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, SWEEP_OUT_DIR: outDir } });
+      const child = spawn(process.execPath, [workerScript, redis, '1'], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, SWEEP_OUT_DIR: outDir },
+      });
       children.push(child);
       let buffer = '';
       child.stdout!.on('data', (chunk: Buffer) => {
@@ -83,7 +91,11 @@ describe.skipIf(!redisServer)('distributed runner on Redis (skipped without redi
         for (const line of lines) if (line.trim()) events[index]!.push(JSON.parse(line));
       });
     }
-    await until(() => events.every((list) => list.some((event) => event.type === 'ready')), 30_000, 'two ready workers');
+    await until(
+      () => events.every((list) => list.some((event) => event.type === 'ready')),
+      30_000,
+      'two ready workers',
+    );
     const submitted = await submitSweep(
       { name: 'kill', trial: 'sleeper', trialModules: [fixture], grid: { ms: [600] }, seeds: { count: 6 } },
       { redis },
@@ -108,7 +120,12 @@ describe.skipIf(!redisServer)('distributed runner on Redis (skipped without redi
     const store = await ResultsStore.open(results.resultsFile!);
     expect(store.openReport.lines).toBe(6);
     // Submitting the finished sweep again enqueues nothing.
-    expect(await submitSweep({ name: 'kill', trial: 'sleeper', trialModules: [fixture], grid: { ms: [600] }, seeds: { count: 6 } }, { redis })).toMatchObject({
+    expect(
+      await submitSweep(
+        { name: 'kill', trial: 'sleeper', trialModules: [fixture], grid: { ms: [600] }, seeds: { count: 6 } },
+        { redis },
+      ),
+    ).toMatchObject({
       enqueued: 0,
       alreadyDone: 6,
     });
@@ -120,13 +137,27 @@ describe.skipIf(!redisServer)('distributed runner on Redis (skipped without redi
     await expect(sweepStatus('x', { redis: nowhere, connectTimeoutSeconds: 1 })).rejects.toSatisfy(
       (error) => RedisUnavailableError.isInstance(error) && /127\.0\.0\.1/.test((error as Error).message),
     );
-    await expect(submitSweep({ name: 'x', trial: 'sleeper', trialModules: [fixture] }, { redis: nowhere, connectTimeoutSeconds: 1 })).rejects.toSatisfy(
-      RedisUnavailableError.isInstance,
-    );
+    await expect(
+      submitSweep(
+        { name: 'x', trial: 'sleeper', trialModules: [fixture] },
+        { redis: nowhere, connectTimeoutSeconds: 1 },
+      ),
+    ).rejects.toSatisfy(RedisUnavailableError.isInstance);
     // A private Redis that goes away and comes back on the same port.
-    const start = () => spawn(redisServer!, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const start = () =>
+      spawn(redisServer!, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+        stdio: 'ignore',
+      });
     let own = start();
-    await until(async () => sweepStatus('none', { redis: nowhere, connectTimeoutSeconds: 1 }).then(() => true, (error) => !RedisUnavailableError.isInstance(error)), 10_000, 'redis');
+    await until(
+      async () =>
+        sweepStatus('none', { redis: nowhere, connectTimeoutSeconds: 1 }).then(
+          () => true,
+          (error) => !RedisUnavailableError.isInstance(error),
+        ),
+      10_000,
+      'redis',
+    );
     const seen: string[] = [];
     const worker = await startWorker({ redis: nowhere, concurrency: 1, onEvent: (event) => seen.push(event.type) });
     try {
@@ -135,7 +166,10 @@ describe.skipIf(!redisServer)('distributed runner on Redis (skipped without redi
       own = start();
       await until(() => seen.includes('redis-back'), 15_000, 'redis-back');
       // The sweep is submitted again (Redis lost everything: --save '') and runs to the end.
-      await submitSweep({ name: 'again', trial: 'sleeper', trialModules: [fixture], grid: { ms: [10] }, seeds: [0, 1] }, { redis: nowhere });
+      await submitSweep(
+        { name: 'again', trial: 'sleeper', trialModules: [fixture], grid: { ms: [10] }, seeds: [0, 1] },
+        { redis: nowhere },
+      );
       expect(await waitForSweep('again', { redis: nowhere, intervalMs: 100 })).toMatchObject({ done: 2, ok: 2 });
     } finally {
       await worker.close();

@@ -42,14 +42,24 @@ interface TrialJobData {
   sharedDirectory?: string;
 }
 
-const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'EPIPE', 'EAI_AGAIN']);
+const networkCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'EPIPE',
+  'EAI_AGAIN',
+]);
 
 function isConnectionError(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException)?.code;
   const message = (error as Error)?.message ?? '';
   return (
     (code !== undefined && networkCodes.has(code)) ||
-    /Connection is closed|connect ECONNREFUSED|Stream isn't writeable|Reached the max retries|timed out|enableOfflineQueue/i.test(message)
+    /Connection is closed|connect ECONNREFUSED|Stream isn't writeable|Reached the max retries|timed out|enableOfflineQueue/i.test(
+      message,
+    )
   );
 }
 
@@ -92,7 +102,11 @@ async function guard<T>(options: RedisOptions, what: string, body: () => Promise
   } catch (error) {
     if (RedisUnavailableError.isInstance(error)) throw error;
     if (isConnectionError(error))
-      throw new RedisUnavailableError({ url: options.redis, message: `lost while ${what} (${(error as Error).message}).`, cause: error });
+      throw new RedisUnavailableError({
+        url: options.redis,
+        message: `lost while ${what} (${(error as Error).message}).`,
+        cause: error,
+      });
     throw error;
   }
 }
@@ -143,16 +157,23 @@ export interface SubmitSweepResult {
  * const { sweep, enqueued } = await submitSweep(definition, { redis: 'redis://queue-host:6379' });
  * ```
  */
-export async function submitSweep(definition: SweepDefinition, options: SubmitSweepOptions): Promise<SubmitSweepResult> {
+export async function submitSweep(
+  definition: SweepDefinition,
+  options: SubmitSweepOptions,
+): Promise<SubmitSweepResult> {
   const attempts = options.attempts ?? 3;
-  if (!Number.isInteger(attempts) || attempts < 1) throw optionError('attempts', `must be a positive integer, got ${attempts}.`, attempts);
+  if (!Number.isInteger(attempts) || attempts < 1)
+    throw optionError('attempts', `must be a positive integer, got ${attempts}.`, attempts);
   const trialModules = [...(definition.trialModules ?? []), ...(options.trialModules ?? [])].map(moduleUrl);
   const registry = options.registry ?? (await loadTrialRegistry(trialModules));
   const sweep = validateSweep({ ...definition, ...(trialModules.length > 0 ? { trialModules } : {}) }, registry);
   const trials = expandSweep(sweep, registry);
   const prefix = options.prefix ?? 'tfkit';
   const client = await connectOnce(options);
-  const queue = new Queue<TrialJobData>(queueName, { connection: client.duplicate({ maxRetriesPerRequest: 1, enableOfflineQueue: true }), prefix });
+  const queue = new Queue<TrialJobData>(queueName, {
+    connection: client.duplicate({ maxRetriesPerRequest: 1, enableOfflineQueue: true }),
+    prefix,
+  });
   queue.on('error', () => {});
   try {
     return await guard(options, 'submitting', async () => {
@@ -183,12 +204,23 @@ export async function submitSweep(definition: SweepDefinition, options: SubmitSw
           batch.map((spec) => ({
             name: sweep.name,
             data: { spec, trialModules, ...(sharedDirectory ? { sharedDirectory } : {}) },
-            opts: { jobId: `${sweep.name}--${spec.trialId}`, attempts, removeOnComplete: true, removeOnFail: 10_000, backoff: { type: 'fixed', delay: 1000 } },
+            opts: {
+              jobId: `${sweep.name}--${spec.trialId}`,
+              attempts,
+              removeOnComplete: true,
+              removeOnFail: 10_000,
+              backoff: { type: 'fixed', delay: 1000 },
+            },
           })),
         );
         enqueued += added.length;
       }
-      return { sweep: sweep.name, total: trials.length, enqueued: todo.length === 0 ? 0 : enqueued, alreadyDone: done.size };
+      return {
+        sweep: sweep.name,
+        total: trials.length,
+        enqueued: todo.length === 0 ? 0 : enqueued,
+        alreadyDone: done.size,
+      };
     });
   } finally {
     await queue.close().catch(() => {});
@@ -226,7 +258,10 @@ export interface DistributedStatus {
 export async function sweepStatus(sweep: string, options: RedisOptions): Promise<DistributedStatus> {
   const prefix = options.prefix ?? 'tfkit';
   const client = await connectOnce(options);
-  const queue = new Queue<TrialJobData>(queueName, { connection: client.duplicate({ maxRetriesPerRequest: 1 }), prefix });
+  const queue = new Queue<TrialJobData>(queueName, {
+    connection: client.duplicate({ maxRetriesPerRequest: 1 }),
+    prefix,
+  });
   queue.on('error', () => {});
   try {
     return await guard(options, 'reading the status', async () => {
@@ -234,7 +269,11 @@ export async function sweepStatus(sweep: string, options: RedisOptions): Promise
       const total = Number(await client.hget(names.meta, 'total'));
       if (!Number.isFinite(total) || !(await client.exists(names.meta))) {
         const known = await client.smembers(names.sweeps);
-        throw optionError('sweep', `Redis has no sweep '${sweep}'; submitted sweeps: ${known.join(', ') || 'none'}. Submit it with tfkit sweep submit.`, sweep);
+        throw optionError(
+          'sweep',
+          `Redis has no sweep '${sweep}'; submitted sweeps: ${known.join(', ') || 'none'}. Submit it with tfkit sweep submit.`,
+          sweep,
+        );
       }
       const results = Object.values(await client.hgetall(names.results));
       const ok = results.filter((line) => line.includes('"status":"ok"')).length;
@@ -305,7 +344,8 @@ export async function sweepResults(sweep: string, options: SweepResultsOptions):
         lines: await client.hgetall(names.results),
       };
     });
-    if (!definitionText) throw optionError('sweep', `Redis has no sweep '${sweep}'. Submit it with tfkit sweep submit.`, sweep);
+    if (!definitionText)
+      throw optionError('sweep', `Redis has no sweep '${sweep}'. Submit it with tfkit sweep submit.`, sweep);
     const definition = JSON.parse(definitionText) as SweepDefinition;
     const records = Object.values(lines).map((line) => JSON.parse(line) as TrialRecord);
     let resultsFile: string | undefined;
@@ -412,18 +452,29 @@ export interface SweepWorker extends AsyncDisposable {
  */
 export async function startWorker(options: StartWorkerOptions): Promise<SweepWorker> {
   const concurrency = options.concurrency ?? availableParallelism();
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw optionError('concurrency', `must be a positive integer, got ${concurrency}.`, concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw optionError('concurrency', `must be a positive integer, got ${concurrency}.`, concurrency);
   const lockDuration = options.lockDurationMs ?? 30_000;
   const prefix = options.prefix ?? 'tfkit';
   const probe = await connectOnce(options);
   probe.disconnect();
   const emit = options.onEvent ?? (() => {});
-  const connection = new Redis(options.redis, { maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(250 * times, 2000) });
+  const connection = new Redis(options.redis, {
+    maxRetriesPerRequest: null,
+    retryStrategy: (times) => Math.min(250 * times, 2000),
+  });
   let lost = false;
   connection.on('error', (error) => {
     if (!lost && isConnectionError(error)) {
       lost = true;
-      emit({ type: 'redis-lost', error: new RedisUnavailableError({ url: options.redis, message: `connection lost (${error.message}); retrying.`, cause: error }) });
+      emit({
+        type: 'redis-lost',
+        error: new RedisUnavailableError({
+          url: options.redis,
+          message: `connection lost (${error.message}); retrying.`,
+          cause: error,
+        }),
+      });
     }
   });
   connection.on('ready', () => {
@@ -441,7 +492,14 @@ export async function startWorker(options: StartWorkerOptions): Promise<SweepWor
     env: { ...process.env, TFKIT_WASM_THREADS: '1' },
   });
   const storeRecord = async (record: TrialRecord): Promise<boolean> => {
-    const written = await connection.eval(storeRecordScript, 1, keys(prefix, record.sweep).results, record.trialId, JSON.stringify(record), record.status);
+    const written = await connection.eval(
+      storeRecordScript,
+      1,
+      keys(prefix, record.sweep).results,
+      record.trialId,
+      JSON.stringify(record),
+      record.status,
+    );
     return written === 1;
   };
   const worker = new Worker<TrialJobData>(
@@ -485,7 +543,10 @@ export async function startWorker(options: StartWorkerOptions): Promise<SweepWor
         metrics: {},
         curves: {},
         artifacts: {},
-        error: { name: 'Tfkit_TrialLostError', message: `the worker running this trial died ${(options.maxStalledCount ?? 2) + 1} times; see the workers' logs (out of memory?).` },
+        error: {
+          name: 'Tfkit_TrialLostError',
+          message: `the worker running this trial died ${(options.maxStalledCount ?? 2) + 1} times; see the workers' logs (out of memory?).`,
+        },
         startedAt: new Date().toISOString(),
         wallSeconds: 0,
         worker: 'lost',

@@ -6,8 +6,8 @@ import { threadId } from 'node:worker_threads';
 import { optionError } from './errors.js';
 import type { TrialRecord } from './store.js';
 import type { TrialSpec } from './sweep.js';
-import { builtinTrials } from './trials/index.js';
 import { checkTrialOutput, type TrialDefinition, TrialRegistry } from './trial.js';
+import { builtinTrials } from './trials/index.js';
 
 /** Options of {@link executeTrial}. */
 export interface ExecuteTrialOptions {
@@ -37,7 +37,11 @@ function cpuSeconds(): number | undefined {
  * @param options - artifact root and abort signal
  * @returns the record to store
  */
-export async function executeTrial(spec: TrialSpec, registry: TrialRegistry, options: ExecuteTrialOptions): Promise<TrialRecord> {
+export async function executeTrial(
+  spec: TrialSpec,
+  registry: TrialRegistry,
+  options: ExecuteTrialOptions,
+): Promise<TrialRecord> {
   const startedAt = new Date().toISOString();
   const start = performance.now();
   const cpuStart = cpuSeconds();
@@ -122,7 +126,10 @@ export async function loadTrialRegistry(modules: readonly string[] = []): Promis
     const exports = (await import(moduleUrl(specifier))) as Record<string, unknown>;
     const found: TrialDefinition[] = [];
     const take = (value: unknown) => {
-      if (value instanceof TrialRegistry || (typeof value === 'object' && value !== null && typeof (value as TrialRegistry).list === 'function'))
+      if (
+        value instanceof TrialRegistry ||
+        (typeof value === 'object' && value !== null && typeof (value as TrialRegistry).list === 'function')
+      )
         found.push(...(value as TrialRegistry).list());
       else if (Array.isArray(value)) found.push(...value.filter(isTrialDefinition));
       else if (isTrialDefinition(value)) found.push(value);
@@ -131,7 +138,11 @@ export async function loadTrialRegistry(modules: readonly string[] = []): Promis
     else if ('default' in exports) take(exports.default);
     else for (const value of Object.values(exports)) take(value);
     if (found.length === 0)
-      throw optionError('trialModules', `${specifier} exports no trial; export const trials = [defineTrial({ ... })].`, specifier);
+      throw optionError(
+        'trialModules',
+        `${specifier} exports no trial; export const trials = [defineTrial({ ... })].`,
+        specifier,
+      );
     for (const trial of found) registry.register(trial);
   }
   return registry;

@@ -16,7 +16,13 @@ export {
   type SweepSummary,
   summarize,
 } from './aggregate.js';
-export { maskRedisUrl, RedisUnavailableError, ResultsStoreError, SweepDefinitionError, TrialOutputError } from './errors.js';
+export {
+  maskRedisUrl,
+  RedisUnavailableError,
+  ResultsStoreError,
+  SweepDefinitionError,
+  TrialOutputError,
+} from './errors.js';
 export { type ExecuteTrialOptions, executeTrial, loadTrialRegistry } from './execute.js';
 export {
   type RunSweepOptions,

@@ -81,7 +81,10 @@ export interface RunSweepResult {
 }
 
 /** The files of a sweep directory. */
-export function sweepPaths(outDir: string, name: string): { directory: string; resultsFile: string; definitionFile: string; artifactRoot: string; reportFile: string } {
+export function sweepPaths(
+  outDir: string,
+  name: string,
+): { directory: string; resultsFile: string; definitionFile: string; artifactRoot: string; reportFile: string } {
   const directory = path.resolve(outDir, name);
   return {
     directory,
@@ -105,7 +108,9 @@ export function defaultWorkerFile(): string {
  * @internal
  */
 export function sweepMetric(definition: SweepDefinition, registry: TrialRegistry): MetricChoice | undefined {
-  return definition.metric ?? (registry.has(definition.trial) ? registry.get(definition.trial).defaultMetric : undefined);
+  return (
+    definition.metric ?? (registry.has(definition.trial) ? registry.get(definition.trial).defaultMetric : undefined)
+  );
 }
 
 /**
@@ -130,7 +135,11 @@ export async function runSweep(definition: SweepDefinition, options: RunSweepOpt
   const started = performance.now();
   const concurrency = options.concurrency ?? availableParallelism();
   if (!Number.isInteger(concurrency) || concurrency < 0)
-    throw optionError('concurrency', `must be a non-negative integer (0 runs trials in sequence), got ${concurrency}.`, concurrency);
+    throw optionError(
+      'concurrency',
+      `must be a non-negative integer (0 runs trials in sequence), got ${concurrency}.`,
+      concurrency,
+    );
   const trialModules = [...(definition.trialModules ?? []), ...(options.trialModules ?? [])];
   const registry = options.registry ?? (await loadTrialRegistry(trialModules));
   const sweep = validateSweep(definition, registry);
@@ -143,7 +152,14 @@ export async function runSweep(definition: SweepDefinition, options: RunSweepOpt
   );
   const skipped = trials.length - pending.length;
   const ids = new Set(trials.map((trial) => trial.trialId));
-  const failedBefore = store.records().filter((record) => ids.has(record.trialId) && record.status === 'failed' && !pending.some((trial) => trial.trialId === record.trialId)).length;
+  const failedBefore = store
+    .records()
+    .filter(
+      (record) =>
+        ids.has(record.trialId) &&
+        record.status === 'failed' &&
+        !pending.some((trial) => trial.trialId === record.trialId),
+    ).length;
   let running = 0;
   let ran = 0;
   let failed = 0;
@@ -153,7 +169,8 @@ export async function runSweep(definition: SweepDefinition, options: RunSweepOpt
     if (!options.onProgress) return;
     const elapsedSeconds = (performance.now() - started) / 1000;
     const left = pending.length - ran;
-    const mean = durations.length > 0 ? durations.reduce((sum, value) => sum + value, 0) / durations.length : Number.NaN;
+    const mean =
+      durations.length > 0 ? durations.reduce((sum, value) => sum + value, 0) / durations.length : Number.NaN;
     options.onProgress({
       total: trials.length,
       done: skipped + ran,
@@ -179,7 +196,10 @@ export async function runSweep(definition: SweepDefinition, options: RunSweepOpt
       if (signal?.aborted) break;
       running = 1;
       report();
-      const record = await executeTrial(spec, registry, { artifactRoot: paths.artifactRoot, ...(signal ? { signal } : {}) });
+      const record = await executeTrial(spec, registry, {
+        artifactRoot: paths.artifactRoot,
+        ...(signal ? { signal } : {}),
+      });
       running = 0;
       if (signal?.aborted) break; // a trial cut short is not a result
       await finish(record);
@@ -245,7 +265,8 @@ export async function runSweep(definition: SweepDefinition, options: RunSweepOpt
     resultsFile: paths.resultsFile,
     records,
     summary: aggregateResults(records, metric ? { metric } : {}),
-    stopped: Boolean(signal?.aborted) && store.records().filter((record) => ids.has(record.trialId)).length < trials.length,
+    stopped:
+      Boolean(signal?.aborted) && store.records().filter((record) => ids.has(record.trialId)).length < trials.length,
     ran,
     skipped,
     failed,

@@ -61,6 +61,8 @@ describe('ResultsStore', () => {
   it('refuses a file with a damaged line before the last', async () => {
     const file = path.join(await mkdtemp(path.join(tmpdir(), 'store-')), 'results.jsonl');
     await writeFile(file, `not json\n${JSON.stringify(record('a'))}\n`);
-    await expect(ResultsStore.open(file)).rejects.toSatisfy((error) => ResultsStoreError.isInstance(error) && /line 1/.test((error as Error).message));
+    await expect(ResultsStore.open(file)).rejects.toSatisfy(
+      (error) => ResultsStoreError.isInstance(error) && /line 1/.test((error as Error).message),
+    );
   });
 });

@@ -88,7 +88,11 @@ export class ResultsStore {
       text = await readFile(resolved, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
-        throw new ResultsStoreError({ file: resolved, message: 'cannot be read; check its permissions.', cause: error });
+        throw new ResultsStoreError({
+          file: resolved,
+          message: 'cannot be read; check its permissions.',
+          cause: error,
+        });
     }
     let repairedBytes = 0;
     if (text.length > 0 && !text.endsWith('\n')) {
@@ -168,7 +172,11 @@ export class ResultsStore {
         await handle.write(line);
         await handle.sync();
       } catch (error) {
-        throw new ResultsStoreError({ file: this.file, message: 'cannot be appended to; check the disk and permissions.', cause: error });
+        throw new ResultsStoreError({
+          file: this.file,
+          message: 'cannot be appended to; check the disk and permissions.',
+          cause: error,
+        });
       } finally {
         await handle?.close();
       }

@@ -7,9 +7,9 @@ import {
   type ParameterSpec,
   type ParameterSpecs,
   type ParameterValue,
+  resolveParameters,
   type TrialDefinition,
   type TrialRegistry,
-  resolveParameters,
 } from './trial.js';
 
 /**
@@ -123,7 +123,10 @@ const topLevelFields = ['name', 'trial', 'fixed', 'grid', 'random', 'seeds', 'me
  * });
  * ```
  */
-export function defineSweep<P extends ParameterSpecs>(trial: TrialDefinition<P>, sweep: TypedSweep<P>): SweepDefinition {
+export function defineSweep<P extends ParameterSpecs>(
+  trial: TrialDefinition<P>,
+  sweep: TypedSweep<P>,
+): SweepDefinition {
   return { ...(sweep as unknown as Omit<SweepDefinition, 'trial'>), trial: trial.name };
 }
 
@@ -161,7 +164,8 @@ function checkSeeds(seeds: unknown, file: string | undefined): number[] {
     list = seeds;
   } else if (isPlainObject(seeds)) {
     for (const key of Object.keys(seeds))
-      if (key !== 'count' && key !== 'start') fail(`seeds.${key}`, `unknown field; use { "count": N, "start": S } or a list of seeds.`, file);
+      if (key !== 'count' && key !== 'start')
+        fail(`seeds.${key}`, `unknown field; use { "count": N, "start": S } or a list of seeds.`, file);
     const { count, start = 0 } = seeds as { count?: unknown; start?: unknown };
     if (typeof count !== 'number' || !Number.isInteger(count) || count < 1)
       fail('seeds.count', `must be a positive integer, got ${describeValue(count)}.`, file);
@@ -189,18 +193,27 @@ function checkDistribution(
   file: string | undefined,
 ): Distribution {
   if (!isPlainObject(distribution) || Object.keys(distribution).length !== 1)
-    fail(field, `must be one of { "uniform": [low, high] }, { "logUniform": [low, high] }, { "intUniform": [low, high] }, { "choice": [values] }, got ${describeValue(distribution)}.`, file);
+    fail(
+      field,
+      `must be one of { "uniform": [low, high] }, { "logUniform": [low, high] }, { "intUniform": [low, high] }, { "choice": [values] }, got ${describeValue(distribution)}.`,
+      file,
+    );
   const [kind, value] = Object.entries(distribution)[0]!;
   if (kind === 'choice') {
-    if (!Array.isArray(value) || value.length === 0) fail(`${field}.choice`, 'must be a non-empty list of values.', file);
-    value.forEach((element, index) => checkValue(spec, element, `${field}.choice[${index}]`, file));
+    if (!Array.isArray(value) || value.length === 0)
+      fail(`${field}.choice`, 'must be a non-empty list of values.', file);
+    for (const [index, element] of value.entries()) checkValue(spec, element, `${field}.choice[${index}]`, file);
     return { choice: value as ParameterJsonValue[] };
   }
   if (kind !== 'uniform' && kind !== 'logUniform' && kind !== 'intUniform')
     fail(`${field}.${kind}`, `unknown distribution '${kind}'; use uniform, logUniform, intUniform or choice.`, file);
   if (spec.type !== 'number' && spec.type !== 'integer')
     fail(`${field}.${kind}`, `a ${spec.type} parameter can only be sampled with { "choice": [...] }.`, file);
-  if (!Array.isArray(value) || value.length !== 2 || value.some((bound) => typeof bound !== 'number' || !Number.isFinite(bound)))
+  if (
+    !Array.isArray(value) ||
+    value.length !== 2 ||
+    value.some((bound) => typeof bound !== 'number' || !Number.isFinite(bound))
+  )
     fail(`${field}.${kind}`, `must be [low, high] (two finite numbers), got ${describeValue(value)}.`, file);
   const [low, high] = value as [number, number];
   if (!(low <= high)) fail(`${field}.${kind}`, `low ${low} is above high ${high}.`, file);
@@ -208,7 +221,11 @@ function checkDistribution(
   if (kind === 'intUniform' && (!Number.isInteger(low) || !Number.isInteger(high)))
     fail(`${field}.${kind}`, `intUniform needs integer bounds, got [${low}, ${high}].`, file);
   if (spec.type === 'integer' && kind !== 'intUniform')
-    fail(`${field}.${kind}`, `parameter is an integer; use { "intUniform": [${Math.ceil(low)}, ${Math.floor(high)}] } or choice.`, file);
+    fail(
+      `${field}.${kind}`,
+      `parameter is an integer; use { "intUniform": [${Math.ceil(low)}, ${Math.floor(high)}] } or choice.`,
+      file,
+    );
   checkValue(spec, low, `${field}.${kind}[0]`, file);
   checkValue(spec, high, `${field}.${kind}[1]`, file);
   return { [kind]: [low, high] } as unknown as Distribution;
@@ -232,19 +249,32 @@ export function validateSweep(
   if (!isPlainObject(input)) fail('(root)', `a sweep must be a JSON object, got ${describeValue(input)}.`, file);
   for (const key of Object.keys(input)) {
     if (!topLevelFields.includes(key)) {
-      fail(key, `unknown field; a sweep has ${topLevelFields.filter((field) => field !== '$schema').join(', ')}.`, file);
+      fail(
+        key,
+        `unknown field; a sweep has ${topLevelFields.filter((field) => field !== '$schema').join(', ')}.`,
+        file,
+      );
     }
   }
   const { name, trial: trialName } = input;
   if (typeof name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(name))
-    fail('name', `must be 1-100 letters, digits, '.', '_' or '-' (it names the results directory), got ${describeValue(name)}.`, file);
-  if (typeof trialName !== 'string') fail('trial', `must be the name of a trial kind, got ${describeValue(trialName)}.`, file);
+    fail(
+      'name',
+      `must be 1-100 letters, digits, '.', '_' or '-' (it names the results directory), got ${describeValue(name)}.`,
+      file,
+    );
+  if (typeof trialName !== 'string')
+    fail('trial', `must be the name of a trial kind, got ${describeValue(trialName)}.`, file);
   let trial: TrialDefinition;
   try {
     trial = registry.get(trialName);
   } catch (error) {
     if (SweepDefinitionError.isInstance(error) && file !== undefined)
-      throw new SweepDefinitionError({ field: 'trial', message: error.message.replace(/^.*field `trial`: /, ''), file });
+      throw new SweepDefinitionError({
+        field: 'trial',
+        message: error.message.replace(/^.*field `trial`: /, ''),
+        file,
+      });
     throw error;
   }
   const set = new Set<string>();
@@ -256,23 +286,28 @@ export function validateSweep(
   }
   const grid = input.grid;
   if (grid !== undefined) {
-    if (!isPlainObject(grid)) fail('grid', `must be an object of parameter -> list of values, got ${describeValue(grid)}.`, file);
-    if (Object.keys(grid).length === 0) fail('grid', 'is empty; list at least one parameter with values, or drop grid.', file);
+    if (!isPlainObject(grid))
+      fail('grid', `must be an object of parameter -> list of values, got ${describeValue(grid)}.`, file);
+    if (Object.keys(grid).length === 0)
+      fail('grid', 'is empty; list at least one parameter with values, or drop grid.', file);
     for (const [parameter, values] of Object.entries(grid)) {
       const spec = knownParameter(trial, parameter, `grid.${parameter}`, file);
       if (set.has(parameter)) fail(`grid.${parameter}`, `'${parameter}' is also in fixed; keep it in one place.`, file);
-      if (!Array.isArray(values)) fail(`grid.${parameter}`, `must be a list of values, got ${describeValue(values)}.`, file);
+      if (!Array.isArray(values))
+        fail(`grid.${parameter}`, `must be a list of values, got ${describeValue(values)}.`, file);
       if (values.length === 0) fail(`grid.${parameter}`, 'is an empty grid: list at least one value.', file);
-      values.forEach((value, index) => checkValue(spec, value, `grid.${parameter}[${index}]`, file));
+      for (const [index, value] of values.entries()) checkValue(spec, value, `grid.${parameter}[${index}]`, file);
       set.add(parameter);
     }
   }
   const random = input.random;
   let cleanRandom: RandomSearch | undefined;
   if (random !== undefined) {
-    if (!isPlainObject(random)) fail('random', `must be { "count", "seed", "parameters" }, got ${describeValue(random)}.`, file);
+    if (!isPlainObject(random))
+      fail('random', `must be { "count", "seed", "parameters" }, got ${describeValue(random)}.`, file);
     for (const key of Object.keys(random))
-      if (!['count', 'seed', 'parameters'].includes(key)) fail(`random.${key}`, 'unknown field; random has count, seed, parameters.', file);
+      if (!['count', 'seed', 'parameters'].includes(key))
+        fail(`random.${key}`, 'unknown field; random has count, seed, parameters.', file);
     const { count, seed = 0, parameters } = random as { count?: unknown; seed?: unknown; parameters?: unknown };
     if (typeof count !== 'number' || !Number.isInteger(count) || count < 1)
       fail('random.count', `must be a positive integer, got ${describeValue(count)}.`, file);
@@ -292,15 +327,22 @@ export function validateSweep(
   }
   for (const [parameter, spec] of Object.entries(trial.parameters)) {
     if (spec.default === undefined && !set.has(parameter))
-      fail(`fixed.${parameter}`, `trial '${trial.name}' needs '${parameter}' (no default); set it in fixed, grid or random.`, file);
+      fail(
+        `fixed.${parameter}`,
+        `trial '${trial.name}' needs '${parameter}' (no default); set it in fixed, grid or random.`,
+        file,
+      );
   }
   const seeds = checkSeeds(input.seeds, file);
   let metric: MetricChoice | undefined;
   if (input.metric !== undefined) {
     const value = input.metric;
-    if (!isPlainObject(value)) fail('metric', `must be { "name": "...", "goal": "max" | "min" }, got ${describeValue(value)}.`, file);
-    if (typeof value.name !== 'string' || value.name === '') fail('metric.name', `must be a metric name, got ${describeValue(value.name)}.`, file);
-    if (value.goal !== 'max' && value.goal !== 'min') fail('metric.goal', `must be 'max' or 'min', got ${describeValue(value.goal)}.`, file);
+    if (!isPlainObject(value))
+      fail('metric', `must be { "name": "...", "goal": "max" | "min" }, got ${describeValue(value)}.`, file);
+    if (typeof value.name !== 'string' || value.name === '')
+      fail('metric.name', `must be a metric name, got ${describeValue(value.name)}.`, file);
+    if (value.goal !== 'max' && value.goal !== 'min')
+      fail('metric.goal', `must be 'max' or 'min', got ${describeValue(value.goal)}.`, file);
     metric = { name: value.name, goal: value.goal };
   }
   let trialModules: string[] | undefined;
@@ -308,7 +350,8 @@ export function validateSweep(
     const modules = input.trialModules;
     if (!Array.isArray(modules)) fail('trialModules', 'must be a list of module paths or URLs.', file);
     modules.forEach((module, index) => {
-      if (typeof module !== 'string' || module === '') fail(`trialModules[${index}]`, `must be a path or URL, got ${describeValue(module)}.`, file);
+      if (typeof module !== 'string' || module === '')
+        fail(`trialModules[${index}]`, `must be a path or URL, got ${describeValue(module)}.`, file);
     });
     trialModules = modules as string[];
   }
@@ -333,7 +376,11 @@ export function validateSweep(
  * @returns the validated definition
  * @throws {@link SweepDefinitionError} (field `(root)`) for text that is not JSON, else as {@link validateSweep}
  */
-export function parseSweep(text: string, registry: TrialRegistry, file?: string): SweepDefinition & { seeds: number[] } {
+export function parseSweep(
+  text: string,
+  registry: TrialRegistry,
+  file?: string,
+): SweepDefinition & { seeds: number[] } {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -388,7 +435,9 @@ export function sweepConfigurations(definition: SweepDefinition): Array<Record<s
       for (const name of names) drawn[name] = sample(definition.random!.parameters[name]!, rng);
       return drawn;
     });
-    configurations = configurations.flatMap((configuration) => samples.map((drawn) => ({ ...configuration, ...drawn })));
+    configurations = configurations.flatMap((configuration) =>
+      samples.map((drawn) => ({ ...configuration, ...drawn })),
+    );
   }
   return configurations;
 }

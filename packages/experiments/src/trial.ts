@@ -125,7 +125,11 @@ export interface TrialDefinition<P extends ParameterSpecs = ParameterSpecs> {
  */
 export function defineTrial<const P extends ParameterSpecs>(definition: TrialDefinition<P>): TrialDefinition<P> {
   if (!/^[a-z][a-z0-9-]*$/.test(definition.name)) {
-    throw optionError('name', `must be kebab-case (a-z, 0-9, -), got ${describeValue(definition.name)}.`, definition.name);
+    throw optionError(
+      'name',
+      `must be kebab-case (a-z, 0-9, -), got ${describeValue(definition.name)}.`,
+      definition.name,
+    );
   }
   for (const [name, spec] of Object.entries(definition.parameters)) {
     if (spec.default !== undefined) {
@@ -147,7 +151,8 @@ export function checkParameterValue(spec: ParameterSpec, value: unknown): string
   switch (spec.type) {
     case 'number':
     case 'integer': {
-      if (typeof value !== 'number' || !Number.isFinite(value)) return `must be a finite number, got ${describeValue(value)}.`;
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        return `must be a finite number, got ${describeValue(value)}.`;
       if (spec.type === 'integer' && !Number.isInteger(value)) return `must be an integer, got ${value}.`;
       if (spec.min !== undefined && value < spec.min) return `must be >= ${spec.min}, got ${value}.`;
       if (spec.max !== undefined && value > spec.max) return `must be <= ${spec.max}, got ${value}.`;
@@ -165,13 +170,15 @@ export function checkParameterValue(spec: ParameterSpec, value: unknown): string
     }
     case 'number[]':
     case 'integer[]': {
-      if (!Array.isArray(value) || value.length === 0) return `must be a non-empty array of numbers, got ${describeValue(value)}.`;
+      if (!Array.isArray(value) || value.length === 0)
+        return `must be a non-empty array of numbers, got ${describeValue(value)}.`;
       for (const [index, element] of value.entries()) {
         if (typeof element !== 'number' || !Number.isFinite(element))
           return `element ${index} must be a finite number, got ${describeValue(element)}.`;
         if (spec.type === 'integer[]' && !Number.isInteger(element))
           return `element ${index} must be an integer, got ${element}.`;
-        if (spec.min !== undefined && element < spec.min) return `element ${index} must be >= ${spec.min}, got ${element}.`;
+        if (spec.min !== undefined && element < spec.min)
+          return `element ${index} must be >= ${spec.min}, got ${element}.`;
       }
       return undefined;
     }
@@ -196,6 +203,7 @@ export class TrialRegistry {
   /**
    * @param trials - trial kinds to register
    */
+  // biome-ignore lint/suspicious/noExplicitAny: a registry holds kinds of any parameter shape (run is contravariant in them)
   constructor(trials: Iterable<TrialDefinition<any>> = []) {
     for (const trial of trials) this.register(trial);
   }
@@ -206,6 +214,7 @@ export class TrialRegistry {
    * @param trial - the definition
    * @returns this registry
    */
+  // biome-ignore lint/suspicious/noExplicitAny: as in the constructor
   register(trial: TrialDefinition<any>): this {
     this.trials.set(trial.name, trial as TrialDefinition);
     return this;
@@ -252,7 +261,10 @@ export class TrialRegistry {
  * @returns every parameter set
  * @throws {@link SweepDefinitionError} for a missing required parameter, an unknown one or a bad value
  */
-export function resolveParameters(trial: TrialDefinition, values: Readonly<Record<string, unknown>>): Record<string, ParameterJsonValue> {
+export function resolveParameters(
+  trial: TrialDefinition,
+  values: Readonly<Record<string, unknown>>,
+): Record<string, ParameterJsonValue> {
   const resolved: Record<string, ParameterJsonValue> = {};
   for (const name of Object.keys(values)) {
     if (!(name in trial.parameters)) {
@@ -266,7 +278,10 @@ export function resolveParameters(trial: TrialDefinition, values: Readonly<Recor
   for (const [name, spec] of Object.entries(trial.parameters)) {
     const value = values[name] ?? spec.default;
     if (value === undefined) {
-      throw new SweepDefinitionError({ field: name, message: `trial '${trial.name}' needs parameter '${name}'; set it in fixed, grid or random.` });
+      throw new SweepDefinitionError({
+        field: name,
+        message: `trial '${trial.name}' needs parameter '${name}'; set it in fixed, grid or random.`,
+      });
     }
     const problem = checkParameterValue(spec, value);
     if (problem) throw new SweepDefinitionError({ field: name, message: problem });
@@ -283,14 +298,21 @@ export function resolveParameters(trial: TrialDefinition, values: Readonly<Recor
 export function checkTrialOutput(
   trial: string,
   output: unknown,
-): { metrics: Record<string, number>; curves: Record<string, Array<[number, number]>>; artifacts: Record<string, string> } {
-  if (typeof output !== 'object' || output === null) throw new TrialOutputError({ trial, message: `${describeValue(output)}.` });
+): {
+  metrics: Record<string, number>;
+  curves: Record<string, Array<[number, number]>>;
+  artifacts: Record<string, string>;
+} {
+  if (typeof output !== 'object' || output === null)
+    throw new TrialOutputError({ trial, message: `${describeValue(output)}.` });
   const { metrics, curves = {}, artifacts = {} } = output as TrialOutput;
-  if (typeof metrics !== 'object' || metrics === null) throw new TrialOutputError({ trial, message: 'no metrics object.' });
+  if (typeof metrics !== 'object' || metrics === null)
+    throw new TrialOutputError({ trial, message: 'no metrics object.' });
   const cleanMetrics: Record<string, number> = {};
   for (const [name, value] of Object.entries(metrics)) {
     const number = typeof value === 'boolean' ? Number(value) : value;
-    if (typeof number !== 'number') throw new TrialOutputError({ trial, message: `metric '${name}' = ${describeValue(value)}, not a number.` });
+    if (typeof number !== 'number')
+      throw new TrialOutputError({ trial, message: `metric '${name}' = ${describeValue(value)}, not a number.` });
     cleanMetrics[name] = number;
   }
   const cleanCurves: Record<string, Array<[number, number]>> = {};

@@ -6,7 +6,13 @@ import { demoCommand } from './demo.js';
 import { dqnCommand } from './dqn.js';
 import { ganSampleCommand, ganTrainCommand } from './gan.js';
 import { gymListCommand, gymPlayCommand } from './gym.js';
-import { sweepResultsCommand, sweepRunCommand, sweepStatusCommand, sweepSubmitCommand, workerCommand } from './sweep.js';
+import {
+  sweepResultsCommand,
+  sweepRunCommand,
+  sweepStatusCommand,
+  sweepSubmitCommand,
+  workerCommand,
+} from './sweep.js';
 import { transferCommand } from './transfer.js';
 
 /** Every command of the CLI, in help order. */

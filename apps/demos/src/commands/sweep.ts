@@ -11,9 +11,9 @@ import {
   type TrialRecord,
   TrialRegistry,
 } from '@tfkit/experiments';
-import { type Command, type CommandContext, stringOption } from '../cli/run-cli.js';
 import { CliUsageError } from '../cli/errors.js';
-import { renderSweepReport, configurationLabel, formatMeanStd, varyingParameters } from '../report/sweep-report.js';
+import { type Command, type CommandContext, stringOption } from '../cli/run-cli.js';
+import { configurationLabel, formatMeanStd, renderSweepReport, varyingParameters } from '../report/sweep-report.js';
 import { requireExisting, writeFileAtomic } from './files.js';
 
 const redisOption = {
@@ -22,7 +22,13 @@ const redisOption = {
   placeholder: 'URL',
   description: 'Redis URL, e.g. redis://queue-host:6379 (default: $TFKIT_REDIS_URL)',
 } as const;
-const outOption = { name: 'out', type: 'string', placeholder: 'DIR', description: 'directory of sweeps', default: 'sweeps' } as const;
+const outOption = {
+  name: 'out',
+  type: 'string',
+  placeholder: 'DIR',
+  description: 'directory of sweeps',
+  default: 'sweeps',
+} as const;
 const trialsOption = {
   name: 'trials',
   type: 'string',
@@ -53,7 +59,9 @@ async function readSweepFile(context: CommandContext) {
   raw = raw!;
   if (raw && Array.isArray(raw.trialModules)) {
     raw.trialModules = raw.trialModules.map((module) =>
-      typeof module === 'string' && (module.startsWith('.') || module.startsWith('/')) ? path.resolve(path.dirname(file), module) : module,
+      typeof module === 'string' && (module.startsWith('.') || module.startsWith('/'))
+        ? path.resolve(path.dirname(file), module)
+        : module,
     );
   }
   const registry = await loadTrialRegistry([...((raw?.trialModules as string[] | undefined) ?? []), ...modules]);
@@ -66,7 +74,8 @@ function rethrowAsUsage<T>(body: () => T): T {
   try {
     return body();
   } catch (error) {
-    if (SweepDefinitionError.isInstance(error)) throw new CliUsageError(error.message.replace(/^\[@tfkit\/experiments\] /, ''));
+    if (SweepDefinitionError.isInstance(error))
+      throw new CliUsageError(error.message.replace(/^\[@tfkit\/experiments\] /, ''));
     throw error;
   }
 }
@@ -79,10 +88,20 @@ function summaryLines(summary: SweepSummary): string[] {
     const best = configuration.configId === summary.best?.configuration.configId ? '  <- best' : '';
     return `  ${configurationLabel(configuration, varying) || configuration.configId}: ${configuration.ok} seeds${configuration.failed ? ` (+${configuration.failed} failed)` : ''}${value ? `, ${metric} ${formatMeanStd(value.mean, value.std)} (median ${+value.median.toPrecision(4)})` : ''}${best}`;
   });
-  return [`${summary.configurations.length} configurations, ${summary.ok} ok, ${summary.failed} failed${metric ? `, ranked by ${metric} (${summary.metric!.goal})` : ''}:`, ...lines];
+  return [
+    `${summary.configurations.length} configurations, ${summary.ok} ok, ${summary.failed} failed${metric ? `, ranked by ${metric} (${summary.metric!.goal})` : ''}:`,
+    ...lines,
+  ];
 }
 
-async function writeReport(name: string, trial: string, summary: SweepSummary, records: readonly TrialRecord[], directory: string, facts: Array<[string, string]>): Promise<string> {
+async function writeReport(
+  name: string,
+  trial: string,
+  summary: SweepSummary,
+  records: readonly TrialRecord[],
+  directory: string,
+  facts: Array<[string, string]>,
+): Promise<string> {
   const images: Record<string, string> = {};
   for (const [artifact, file] of Object.entries(summary.best?.trial.artifacts ?? {})) {
     if (!file.endsWith('.png')) continue;
@@ -109,7 +128,13 @@ export const sweepRunCommand: Command = {
   positionals: { name: 'FILE', description: 'sweep file (JSON)', required: true },
   options: [
     outOption,
-    { name: 'concurrency', type: 'integer', placeholder: 'N', description: 'trials at once (0: in sequence in this thread) [default: available parallelism]', min: 0 },
+    {
+      name: 'concurrency',
+      type: 'integer',
+      placeholder: 'N',
+      description: 'trials at once (0: in sequence in this thread) [default: available parallelism]',
+      min: 0,
+    },
     trialsOption,
     { name: 'retry-failed', type: 'boolean', description: 'run trials again that failed before' },
     { name: 'json', type: 'boolean', description: 'print the summary as JSON' },
@@ -124,7 +149,9 @@ export const sweepRunCommand: Command = {
     const onSignal = () => {
       interrupts++;
       if (interrupts > 1) process.exit(130);
-      context.note('stopping: running trials are dropped, finished ones are saved; run the same command again to resume (Ctrl-C again to quit now)');
+      context.note(
+        'stopping: running trials are dropped, finished ones are saved; run the same command again to resume (Ctrl-C again to quit now)',
+      );
       controller.abort();
     };
     process.on('SIGINT', onSignal);
@@ -143,10 +170,15 @@ export const sweepRunCommand: Command = {
           bar.update(progress.done, statusText(progress));
         },
         onTrialEnd: (record) => {
-          if (record.status === 'failed') context.note(`trial ${record.trialId} (seed ${record.seed}) failed: ${record.error?.message.split('\n')[0]}`);
+          if (record.status === 'failed')
+            context.note(
+              `trial ${record.trialId} (seed ${record.seed}) failed: ${record.error?.message.split('\n')[0]}`,
+            );
         },
       });
-      bar?.finish(result.stopped ? 'stopped' : `${result.ran} ran, ${result.skipped} done before, ${result.failed} failed`);
+      bar?.finish(
+        result.stopped ? 'stopped' : `${result.ran} ran, ${result.skipped} done before, ${result.failed} failed`,
+      );
       const report = await writeReport(result.sweep, sweep.trial, result.summary, result.records, result.directory, [
         ['results', result.resultsFile],
         ['wall seconds (this run)', result.wallSeconds.toFixed(1)],
@@ -158,7 +190,9 @@ export const sweepRunCommand: Command = {
         context.print(`report: ${report}`);
       }
       if (result.stopped) {
-        context.note(`stopped after ${result.ran} trials; run "tfkit sweep run ${context.positionals[0]}" again to resume.`);
+        context.note(
+          `stopped after ${result.ran} trials; run "tfkit sweep run ${context.positionals[0]}" again to resume.`,
+        );
         return 130;
       }
       return result.failed > 0 ? 1 : 0;
@@ -177,12 +211,28 @@ export const sweepSubmitCommand: Command = {
   options: [
     redisOption,
     trialsOption,
-    { name: 'shared-dir', type: 'string', placeholder: 'DIR', description: 'a directory mounted at the same path on every worker: artifacts go there' },
-    { name: 'attempts', type: 'integer', placeholder: 'N', description: 'tries per trial when a worker fails outside the trial', default: 3, min: 1 },
+    {
+      name: 'shared-dir',
+      type: 'string',
+      placeholder: 'DIR',
+      description: 'a directory mounted at the same path on every worker: artifacts go there',
+    },
+    {
+      name: 'attempts',
+      type: 'integer',
+      placeholder: 'N',
+      description: 'tries per trial when a worker fails outside the trial',
+      default: 3,
+      min: 1,
+    },
     { name: 'wait', type: 'boolean', description: 'wait until every trial has a result, with progress' },
   ],
-  examples: ['tfkit sweep submit cartpole-lr.json --redis redis://queue-host:6379', 'tfkit sweep submit sweep.json --redis redis://10.0.0.5:6379 --shared-dir /mnt/sweeps --wait'],
-  details: 'Submitting the same sweep again enqueues only trials without a result (resume). Trial modules must exist at the same path on every worker.',
+  examples: [
+    'tfkit sweep submit cartpole-lr.json --redis redis://queue-host:6379',
+    'tfkit sweep submit sweep.json --redis redis://10.0.0.5:6379 --shared-dir /mnt/sweeps --wait',
+  ],
+  details:
+    'Submitting the same sweep again enqueues only trials without a result (resume). Trial modules must exist at the same path on every worker.',
   async run(context) {
     const { submitSweep, waitForSweep } = await import('@tfkit/experiments/distributed');
     const redis = redisUrl(context);
@@ -194,16 +244,24 @@ export const sweepSubmitCommand: Command = {
       attempts: Number(context.options.attempts),
       ...(context.options.sharedDir !== undefined ? { sharedDirectory: String(context.options.sharedDir) } : {}),
     });
-    context.print(`sweep ${result.sweep}: ${result.total} trials, ${result.enqueued} enqueued, ${result.alreadyDone} already done`);
+    context.print(
+      `sweep ${result.sweep}: ${result.total} trials, ${result.enqueued} enqueued, ${result.alreadyDone} already done`,
+    );
     if (context.options.wait) {
       const bar = context.progress(`sweep ${result.sweep}`, result.total);
       const status = await waitForSweep(result.sweep, {
         redis,
-        onProgress: (progress) => bar.update(progress.done, `${progress.running} running on ${progress.workers} workers, ${progress.failed} failed`),
+        onProgress: (progress) =>
+          bar.update(
+            progress.done,
+            `${progress.running} running on ${progress.workers} workers, ${progress.failed} failed`,
+          ),
       });
       bar.finish(`${status.ok} ok, ${status.failed} failed, ${status.lost} lost`);
     } else {
-      context.print(`follow it with: tfkit sweep status ${result.sweep} --redis ${redis.replace(/\/\/[^@/]*@/, '//***@')}`);
+      context.print(
+        `follow it with: tfkit sweep status ${result.sweep} --redis ${redis.replace(/\/\/[^@/]*@/, '//***@')}`,
+      );
     }
     return 0;
   },
@@ -231,17 +289,25 @@ export const sweepStatusCommand: Command = {
 /** `tfkit sweep results ID --redis URL`. */
 export const sweepResultsCommand: Command = {
   path: ['sweep', 'results'],
-  summary: 'fetch a submitted sweep\'s results into <out>/<id>/results.jsonl, aggregate, write the report',
+  summary: "fetch a submitted sweep's results into <out>/<id>/results.jsonl, aggregate, write the report",
   positionals: { name: 'ID', description: 'the sweep name', required: true },
   options: [redisOption, outOption, { name: 'json', type: 'boolean', description: 'print the summary as JSON' }],
   examples: ['tfkit sweep results cartpole-lr --redis redis://queue-host:6379'],
   async run(context) {
     const { sweepResults } = await import('@tfkit/experiments/distributed');
-    const results = await sweepResults(context.positionals[0]!, { redis: redisUrl(context), outDir: String(context.options.out) });
+    const results = await sweepResults(context.positionals[0]!, {
+      redis: redisUrl(context),
+      outDir: String(context.options.out),
+    });
     const directory = sweepPaths(String(context.options.out), results.sweep).directory;
-    const report = await writeReport(results.sweep, results.definition.trial, results.summary, results.records, directory, [
-      ['results', results.resultsFile ?? ''],
-    ]);
+    const report = await writeReport(
+      results.sweep,
+      results.definition.trial,
+      results.summary,
+      results.records,
+      directory,
+      [['results', results.resultsFile ?? '']],
+    );
     if (context.options.json) context.print(JSON.stringify(results.summary));
     else {
       for (const line of summaryLines(results.summary)) context.print(line);
@@ -258,12 +324,35 @@ export const workerCommand: Command = {
   summary: 'run sweep trials from Redis (any number of machines; one per Kubernetes pod)',
   options: [
     redisOption,
-    { name: 'concurrency', type: 'integer', placeholder: 'N', description: 'trials at once [default: available parallelism]', min: 1 },
-    { name: 'out', type: 'string', placeholder: 'DIR', description: 'where artifacts go when the sweep has no shared directory', default: 'sweeps' },
-    { name: 'lock-ms', type: 'integer', placeholder: 'MS', description: 'trial lock; a killed worker\'s trial is retried after about this long', default: 30_000, min: 1000 },
+    {
+      name: 'concurrency',
+      type: 'integer',
+      placeholder: 'N',
+      description: 'trials at once [default: available parallelism]',
+      min: 1,
+    },
+    {
+      name: 'out',
+      type: 'string',
+      placeholder: 'DIR',
+      description: 'where artifacts go when the sweep has no shared directory',
+      default: 'sweeps',
+    },
+    {
+      name: 'lock-ms',
+      type: 'integer',
+      placeholder: 'MS',
+      description: "trial lock; a killed worker's trial is retried after about this long",
+      default: 30_000,
+      min: 1000,
+    },
   ],
-  examples: ['tfkit worker --redis redis://queue-host:6379', 'tfkit worker --redis redis://queue-host:6379 --concurrency 8'],
-  details: 'Stops on Ctrl-C or SIGTERM after the running trials (a second signal quits at once; their trials are then retried elsewhere).',
+  examples: [
+    'tfkit worker --redis redis://queue-host:6379',
+    'tfkit worker --redis redis://queue-host:6379 --concurrency 8',
+  ],
+  details:
+    'Stops on Ctrl-C or SIGTERM after the running trials (a second signal quits at once; their trials are then retried elsewhere).',
   async run(context) {
     const { startWorker } = await import('@tfkit/experiments/distributed');
     const controller = new AbortController();
@@ -285,9 +374,12 @@ export const workerCommand: Command = {
         signal: controller.signal,
         onEvent: (event) => {
           if (event.type === 'ready') context.note(`worker ready: ${event.concurrency} trials at once`);
-          else if (event.type === 'trial-start') context.note(`start ${event.sweep}/${event.trialId} (attempt ${event.attempt})`);
+          else if (event.type === 'trial-start')
+            context.note(`start ${event.sweep}/${event.trialId} (attempt ${event.attempt})`);
           else if (event.type === 'trial-end')
-            context.note(`end ${event.record.sweep}/${event.record.trialId}: ${event.record.status} in ${event.record.wallSeconds.toFixed(1)} s${event.stored ? '' : ' (already stored: dropped)'}`);
+            context.note(
+              `end ${event.record.sweep}/${event.record.trialId}: ${event.record.status} in ${event.record.wallSeconds.toFixed(1)} s${event.stored ? '' : ' (already stored: dropped)'}`,
+            );
           else if (event.type === 'redis-lost') context.note(event.error.message);
           else if (event.type === 'redis-back') context.note('Redis is back; carrying on');
         },

@@ -1,5 +1,5 @@
 import type { ConfigurationSummary, SweepSummary, TrialRecord } from '@tfkit/experiments';
-import { escapeHtml, renderReport, type ReportSection, table } from './html.js';
+import { escapeHtml, type ReportSection, renderReport, table } from './html.js';
 import { type ChartSeries, lineChart } from './svg-chart.js';
 
 /** Input of {@link renderSweepReport}. */
@@ -26,7 +26,9 @@ export function varyingParameters(configurations: readonly ConfigurationSummary[
   const first = configurations[0];
   if (!first) return [];
   return Object.keys(first.parameters).filter((key) =>
-    configurations.some((configuration) => JSON.stringify(configuration.parameters[key]) !== JSON.stringify(first.parameters[key])),
+    configurations.some(
+      (configuration) => JSON.stringify(configuration.parameters[key]) !== JSON.stringify(first.parameters[key]),
+    ),
   );
 }
 
@@ -44,10 +46,14 @@ export function formatMeanStd(mean: number, std: number): string {
 export function renderSweepReport(input: SweepReportInput): string {
   const { summary } = input;
   const varying = varyingParameters(summary.configurations);
-  const metricNames = [...new Set(summary.configurations.flatMap((configuration) => Object.keys(configuration.metrics)))];
+  const metricNames = [
+    ...new Set(summary.configurations.flatMap((configuration) => Object.keys(configuration.metrics))),
+  ];
   const bestId = summary.best?.configuration.configId;
   const rows = summary.configurations.map((configuration) => [
-    configuration.configId === bestId ? { html: `<strong>${escapeHtml(configurationLabel(configuration, varying))} (best)</strong>` } : configurationLabel(configuration, varying),
+    configuration.configId === bestId
+      ? { html: `<strong>${escapeHtml(configurationLabel(configuration, varying))} (best)</strong>` }
+      : configurationLabel(configuration, varying),
     `${configuration.ok}${configuration.failed > 0 ? ` (+${configuration.failed} failed)` : ''}`,
     ...metricNames.map((name) => {
       const metric = configuration.metrics[name];
@@ -73,7 +79,10 @@ export function renderSweepReport(input: SweepReportInput): string {
         return {
           name: configurationLabel(configuration, varying) || configuration.configId,
           points: curve.steps.map((step, index) => [step, curve.mean[index]!] as const),
-          band: curve.steps.map((step, index) => [step, curve.mean[index]! - curve.std[index]!, curve.mean[index]! + curve.std[index]!] as const),
+          band: curve.steps.map(
+            (step, index) =>
+              [step, curve.mean[index]! - curve.std[index]!, curve.mean[index]! + curve.std[index]!] as const,
+          ),
           width: configuration.configId === bestId ? 3 : 2,
         };
       });
@@ -83,14 +92,18 @@ export function renderSweepReport(input: SweepReportInput): string {
     id: 'curves',
     title: 'Learning curves',
     status: charts.length > 0 ? 'ok' : 'skipped',
-    summary: charts.length > 0 ? 'Lines are the mean over seeds, bands mean ± std (at most 7 configurations per chart).' : 'The trials returned no curves.',
+    summary:
+      charts.length > 0
+        ? 'Lines are the mean over seeds, bands mean ± std (at most 7 configurations per chart).'
+        : 'The trials returned no curves.',
     body: charts.join(''),
   });
   const best = summary.best;
   if (best) {
     const artifacts = Object.entries(best.trial.artifacts);
     const images = Object.entries(input.images ?? {}).map(
-      ([name, uri]) => `<figure><img src="${uri}" alt="${escapeHtml(name)}" style="image-rendering: pixelated"><figcaption>${escapeHtml(name)}</figcaption></figure>`,
+      ([name, uri]) =>
+        `<figure><img src="${uri}" alt="${escapeHtml(name)}" style="image-rendering: pixelated"><figcaption>${escapeHtml(name)}</figcaption></figure>`,
     );
     sections.push({
       id: 'best',
@@ -98,8 +111,13 @@ export function renderSweepReport(input: SweepReportInput): string {
       status: 'ok',
       summary: `${configurationLabel(best.configuration, varying)}, seed ${best.trial.seed}: ${summary.metric?.name} = ${best.trial.metrics[summary.metric?.name ?? ''] ?? 'n/a'} (configuration mean ${+best.value.toPrecision(4)}).`,
       body: [
-        table(['parameter', 'value'], Object.entries(best.trial.parameters).map(([key, value]) => [key, JSON.stringify(value)])),
-        artifacts.length > 0 ? table(['artifact', 'path'], artifacts) : '<p class="note">This run wrote no artifacts.</p>',
+        table(
+          ['parameter', 'value'],
+          Object.entries(best.trial.parameters).map(([key, value]) => [key, JSON.stringify(value)]),
+        ),
+        artifacts.length > 0
+          ? table(['artifact', 'path'], artifacts)
+          : '<p class="note">This run wrote no artifacts.</p>',
         images.join(''),
       ].join(''),
     });
@@ -112,7 +130,9 @@ export function renderSweepReport(input: SweepReportInput): string {
       status: 'failed',
       body: table(
         ['trial', 'seed', 'error'],
-        failures.slice(0, 50).map((record) => [record.trialId, record.seed, `${record.error?.name}: ${record.error?.message}`]),
+        failures
+          .slice(0, 50)
+          .map((record) => [record.trialId, record.seed, `${record.error?.name}: ${record.error?.message}`]),
       ),
     });
   }

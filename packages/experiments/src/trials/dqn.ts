@@ -19,7 +19,11 @@ export const dqnTrial = defineTrial({
     totalTimesteps: { type: 'integer', default: 50_000, min: 1, description: 'environment-step budget' },
     evalFreq: { type: 'integer', default: 2_500, min: 1, description: 'greedy evaluation every this many steps' },
     evalEpisodes: { type: 'integer', default: 10, min: 1, description: 'episodes per evaluation' },
-    threshold: { type: 'number', default: -1, description: 'evaluation mean that counts as solved; -1 for the env reward threshold' },
+    threshold: {
+      type: 'number',
+      default: -1,
+      description: 'evaluation mean that counts as solved; -1 for the env reward threshold',
+    },
     stopWhenSolved: { type: 'boolean', default: true, description: 'stop at the first solving evaluation' },
     hiddenLayers: { type: 'integer[]', default: [256], min: 1, description: 'hidden layer widths' },
     learningRate: { type: 'number', default: 2.3e-3, min: 0, description: 'Adam step size' },
@@ -35,7 +39,8 @@ export const dqnTrial = defineTrial({
     saveAgent: { type: 'boolean', default: false, description: 'save the trained agent as artifact `agent`' },
   },
   async run(parameters, context) {
-    const { envId, totalTimesteps, evalFreq, evalEpisodes, threshold, stopWhenSolved, saveAgent, ...config } = parameters;
+    const { envId, totalTimesteps, evalFreq, evalEpisodes, threshold, stopWhenSolved, saveAgent, ...config } =
+      parameters;
     const savePath = saveAgent ? await context.artifactPath('agent.dqn') : undefined;
     const result = await runDqn({
       envId,

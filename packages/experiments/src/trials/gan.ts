@@ -14,7 +14,11 @@ export const ganTrial = defineTrial({
   description: 'a @tfkit/gan preset trained on embedded Fashion-MNIST, with FID',
   defaultMetric: { name: 'fid', goal: 'min' },
   parameters: {
-    preset: { type: 'string', choices: ['dense', 'dcgan', 'dense-tuned', 'dcgan-tuned', 'conditional'], default: 'dense-tuned' },
+    preset: {
+      type: 'string',
+      choices: ['dense', 'dcgan', 'dense-tuned', 'dcgan-tuned', 'conditional'],
+      default: 'dense-tuned',
+    },
     epochs: { type: 'integer', default: 2, min: 1 },
     batchSize: { type: 'integer', default: 50, min: 1 },
     maxBatchesPerEpoch: { type: 'integer', default: 0, min: 0, description: '0: every full batch' },
@@ -22,7 +26,11 @@ export const ganTrial = defineTrial({
     saveGrid: { type: 'boolean', default: true },
   },
   async run(parameters, context) {
-    const sampleDirectory = parameters.saveGrid ? (await context.artifactPath('.'), context.artifactDirectory) : undefined;
+    let sampleDirectory: string | undefined;
+    if (parameters.saveGrid) {
+      await context.artifactPath('grid.png'); // creates the directory
+      sampleDirectory = context.artifactDirectory;
+    }
     const result = await runGan({
       preset: parameters.preset,
       epochs: parameters.epochs,
