@@ -2,17 +2,12 @@
 // deterministic data, the bench models, the train-step setup, backend setup in a child process,
 // child-process plumbing and table printing. Not a benchmark itself.
 import { spawnSync } from 'node:child_process';
+import { createRng } from '@tfkit/core';
 
-/** mulberry32 for deterministic data. */
+/** Uniform numbers in [0, 1) from @tfkit/core's seeded Rng, for deterministic data. */
 export function generator(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = createRng(seed >>> 0);
+  return () => rng.random();
 }
 
 /** A tensor of `shape` with values uniform in [-1, 1) drawn from `generator(seed)`. */

@@ -1,6 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
+import { TfkitError as CoreTfkitError, TfkitOptionError } from '@tfkit/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BackendOptionError, BackendUnavailableError, ensureBackend, resetBackendChoice, TfkitError } from './index.js';
+import {
+  BackendOptionError,
+  BackendUnavailableError,
+  ensureBackend,
+  resetBackendChoice,
+  TfkitError,
+  WasmKernelError,
+} from './index.js';
 import { expectNoTensorLeak, maxRelativeError, seededRandom } from './testing.js';
 
 afterEach(() => resetBackendChoice());
@@ -69,7 +77,30 @@ describe('ensureBackend', () => {
     } catch (error) {
       caught = error;
     }
-    expect(BackendOptionError.isInstance(caught)).toBe(true);
+    expect(TfkitOptionError.isInstance(caught)).toBe(true);
+    expect(BackendOptionError).toBe(TfkitOptionError);
+    expect((caught as TfkitOptionError).option).toBe('prefer');
+    expect((caught as Error).message).toMatch(
+      /^\[@tfkit\/backend\] Invalid option `prefer`: .*use only tensorflow, wasm, cpu\.$/,
+    );
+  });
+});
+
+describe('errors', () => {
+  it("uses @tfkit/core's base and recognises copies by marker, not by class", () => {
+    expect(TfkitError).toBe(CoreTfkitError);
+    const error = new BackendUnavailableError({ backend: 'wasm', message: 'gone. Install it.', packageName: 'x' });
+    expect(error.message).toBe('[@tfkit/backend] gone. Install it.');
+    expect(error.name).toBe('Tfkit_BackendUnavailableError');
+    expect(error.package).toBe('@tfkit/backend');
+    expect(CoreTfkitError.isInstance(error)).toBe(true);
+    expect(WasmKernelError.isInstance(error)).toBe(false);
+    // A second copy of the package (another class, same marker) is still recognised.
+    const copy = Object.assign(new Error('copy'), { [Symbol.for('tfkit.error.Tfkit_BackendUnavailableError')]: true });
+    expect(BackendUnavailableError.isInstance(copy)).toBe(true);
+    const kernel = new WasmKernelError({ kernelName: 'Conv2D', message: 'bad shape.' });
+    expect(kernel.message).toBe('[@tfkit/backend] Conv2D: bad shape.');
+    expect(WasmKernelError.isInstance(kernel) && !BackendUnavailableError.isInstance(kernel)).toBe(true);
   });
 });
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { BackendOptionError, BackendUnavailableError, TfkitError } from './errors.js';
+import { BackendUnavailableError, optionError, TfkitError, TfkitOptionError } from './errors.js';
 import { registerWasmTrainingKernels } from './wasm-kernels/index.js';
 import { useThreadedWasm } from './wasm-threads.js';
 
@@ -87,7 +87,7 @@ function availableParallelism(): number {
  * @returns what was chosen; the same promise for repeated calls with the same options
  * @throws {@link BackendUnavailableError} when a forced backend cannot be loaded, naming the
  *   package to install and the tfjs version it must match
- * @throws {@link BackendOptionError} when `TFKIT_BACKEND` or `prefer` names an unknown backend
+ * @throws {@link TfkitOptionError} when `TFKIT_BACKEND` or `prefer` names an unknown backend
  * @example
  * ```ts
  * const info = await ensureBackend();
@@ -101,8 +101,10 @@ export function ensureBackend(options: EnsureBackendOptions = {}): Promise<Backe
   let order: readonly BackendName[];
   if (forced) {
     if (!isBackendName(forced)) {
-      throw new BackendOptionError(
+      throw optionError(
+        'TFKIT_BACKEND',
         `TFKIT_BACKEND="${forced}" is not a backend; use one of ${allBackends.join(', ')} or unset it.`,
+        forced,
       );
     }
     order = [forced];
@@ -110,10 +112,10 @@ export function ensureBackend(options: EnsureBackendOptions = {}): Promise<Backe
     order = options.prefer ?? allBackends;
     for (const name of order) {
       if (!isBackendName(name)) {
-        throw new BackendOptionError(`prefer contains "${String(name)}"; use only ${allBackends.join(', ')}.`);
+        throw optionError('prefer', `prefer contains "${String(name)}"; use only ${allBackends.join(', ')}.`, name);
       }
     }
-    if (order.length === 0) throw new BackendOptionError('prefer is empty; name at least one backend.');
+    if (order.length === 0) throw optionError('prefer', 'prefer is empty; name at least one backend.', order);
   }
   const key = `${order.join(',')}|${options.wasmKernels !== false}|${options.wasmThreads ?? ''}`;
   if (current?.key === key) return current.promise;
@@ -141,11 +143,14 @@ async function pick(
       report(options.log, info.reason);
       return info;
     } catch (error) {
-      if (strict || BackendOptionError.isInstance(error)) throw error;
+      if (strict || TfkitOptionError.isInstance(error)) throw error;
       skipped.push(`${name}: ${TfkitError.isInstance(error) ? shortReason(error) : String(error)}`);
     }
   }
-  throw new BackendUnavailableError(order.join('/'), `no backend could be started: ${skipped.join('; ')}.`);
+  throw new BackendUnavailableError({
+    backend: order.join('/'),
+    message: `no backend could be started: ${skipped.join('; ')}.`,
+  });
 }
 
 /**
@@ -186,7 +191,8 @@ async function activate(name: BackendName, options: EnsureBackendOptions): Promi
     case 'wasm':
       return activateWasm(options);
     case 'cpu':
-      if (!(await tf.setBackend('cpu'))) throw new BackendUnavailableError('cpu', 'the cpu backend failed to start.');
+      if (!(await tf.setBackend('cpu')))
+        throw new BackendUnavailableError({ backend: 'cpu', message: 'the cpu backend failed to start.' });
       await tf.ready();
       return { name: 'cpu', gpu: false, source: '@tensorflow/tfjs', threads: 1, reason: '', kernels: [] };
   }
@@ -214,11 +220,11 @@ async function activateTensorflow(options: EnsureBackendOptions): Promise<Backen
     const gpu = packageName === tfjsNodeGpu && backend.isUsingGpuDevice === true;
     return { name: 'tensorflow', gpu, source: packageName, threads: availableParallelism(), reason: '', kernels: [] };
   }
-  throw new BackendUnavailableError(
-    'tensorflow',
-    `neither ${tfjsNodeGpu} nor ${tfjsNode} could be loaded. Install one at the same version as @tensorflow/tfjs (${tf.version.tfjs}): \`npm i ${tfjsNode}@${tf.version.tfjs}\`, or use TFKIT_BACKEND=wasm. Details: ${failures.join('; ')}`,
-    { packageName: tfjsNode },
-  );
+  throw new BackendUnavailableError({
+    backend: 'tensorflow',
+    message: `neither ${tfjsNodeGpu} nor ${tfjsNode} could be loaded. Install one at the same version as @tensorflow/tfjs (${tf.version.tfjs}): \`npm i ${tfjsNode}@${tf.version.tfjs}\`, or use TFKIT_BACKEND=wasm. Details: ${failures.join('; ')}`,
+    packageName: tfjsNode,
+  });
 }
 
 async function activateWasm(options: EnsureBackendOptions): Promise<BackendInfo> {
@@ -227,7 +233,9 @@ async function activateWasm(options: EnsureBackendOptions): Promise<BackendInfo>
   try {
     wasm = await import('@tensorflow/tfjs-backend-wasm');
   } catch (error) {
-    throw new BackendUnavailableError('wasm', `${packageName} could not be loaded; install it at ${tf.version.tfjs}.`, {
+    throw new BackendUnavailableError({
+      backend: 'wasm',
+      message: `${packageName} could not be loaded; install it at ${tf.version.tfjs}.`,
       packageName,
       cause: error,
     });
@@ -243,12 +251,15 @@ async function activateWasm(options: EnsureBackendOptions): Promise<BackendInfo>
     try {
       ok = await tf.setBackend('wasm');
     } catch (error) {
-      throw new BackendUnavailableError('wasm', `the wasm backend failed to start: ${String(error)}.`, {
+      throw new BackendUnavailableError({
+        backend: 'wasm',
+        message: `the wasm backend failed to start: ${String(error)}.`,
         packageName,
         cause: error,
       });
     }
-    if (!ok) throw new BackendUnavailableError('wasm', 'the wasm backend failed to start.', { packageName });
+    if (!ok)
+      throw new BackendUnavailableError({ backend: 'wasm', message: 'the wasm backend failed to start.', packageName });
   }
   await tf.ready();
   const kernels = options.wasmKernels === false ? [] : registerWasmTrainingKernels();

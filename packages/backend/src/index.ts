@@ -11,8 +11,15 @@ export {
   ensureBackend,
   resetBackendChoice,
 } from './ensure-backend.js';
-export { BackendOptionError, BackendUnavailableError, TfkitError } from './errors.js';
+export {
+  BackendOptionError,
+  BackendUnavailableError,
+  type BackendUnavailableErrorOptions,
+  TfkitError,
+  TfkitOptionError,
+} from './errors.js';
 export { registerWasmTrainingKernels } from './wasm-kernels/index.js';
+export { WasmKernelError } from './wasm-kernels/wasm-heap.js';
 
 /** The version of this package. */
 export const version: string = __PACKAGE_VERSION__;

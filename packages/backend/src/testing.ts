@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import * as tf from '@tensorflow/tfjs';
+import { createRng } from '@tfkit/core';
 
 /**
  * Runs `fn` and throws if it leaves tensors or backend data behind.
@@ -35,9 +36,10 @@ export async function expectNoTensorLeak<T>(fn: () => T | Promise<T>): Promise<T
 }
 
 /**
- * A small seeded generator (mulberry32) of uniform numbers in [0, 1), for test data.
+ * Uniform numbers in [0, 1) from `@tfkit/core`'s seeded `Rng`, for reproducible test data.
  *
- * @param seed - any 32-bit integer; the same seed gives the same sequence
+ * @param seed - a non-negative integer (negative numbers and fractions are folded to 32 bits);
+ *   the same seed gives the same sequence
  * @returns a function that returns the next number of the sequence
  * @example
  * ```ts
@@ -46,14 +48,8 @@ export async function expectNoTensorLeak<T>(fn: () => T | Promise<T>): Promise<T
  * ```
  */
 export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = createRng(seed >>> 0);
+  return () => rng.random();
 }
 
 /**

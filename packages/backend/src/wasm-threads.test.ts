@@ -1,7 +1,8 @@
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
+import { TfkitOptionError } from '@tfkit/core';
 import { describe, expect, it } from 'vitest';
-import { BackendOptionError, ensureBackend, resetBackendChoice } from './index.js';
+import { ensureBackend, resetBackendChoice } from './index.js';
 import { expectNoTensorLeak } from './testing.js';
 
 // Own file (own process): the threaded binary must be chosen before wasm first starts.
@@ -42,7 +43,7 @@ describe('ensureBackend({ wasmThreads })', () => {
     const error = await Promise.resolve()
       .then(() => ensureBackend({ prefer: ['wasm', 'cpu'], wasmThreads: 4, log: false, env: {} }))
       .catch((caught: unknown) => caught);
-    expect(BackendOptionError.isInstance(error)).toBe(true);
+    expect(TfkitOptionError.isInstance(error)).toBe(true);
     expect(String((error as Error).message)).toContain('before the wasm backend starts');
   });
 });

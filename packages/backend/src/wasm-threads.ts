@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { BackendOptionError, BackendUnavailableError } from './errors.js';
+import { BackendUnavailableError, optionError } from './errors.js';
 
 type WasmPackage = typeof import('@tensorflow/tfjs-backend-wasm');
 
@@ -21,27 +21,33 @@ interface EmscriptenModule {
  *
  * @param wasm - the imported `@tensorflow/tfjs-backend-wasm` module
  * @param threads - XNNPACK threads to ask for
- * @throws {@link BackendOptionError} when the wasm backend has already started or `threads` is invalid
+ * @throws {@link TfkitOptionError} when the wasm backend has already started or `threads` is invalid
  * @throws {@link BackendUnavailableError} outside Node or without shared WebAssembly memory
  */
 export async function useThreadedWasm(wasm: WasmPackage, threads: number): Promise<void> {
   if (!Number.isInteger(threads) || threads < 1) {
-    throw new BackendOptionError(`wasmThreads must be a positive integer, got ${threads}.`);
+    throw optionError('wasmThreads', `must be a positive integer, got ${threads}.`, threads);
   }
   const registry = (tf.engine() as unknown as { registry?: Record<string, unknown> }).registry;
   if (registry?.wasm !== undefined) {
-    throw new BackendOptionError(
-      'wasmThreads must be chosen before the wasm backend starts; call ensureBackend({ wasmThreads }) first in the process.',
+    throw optionError(
+      'wasmThreads',
+      'must be chosen before the wasm backend starts; call ensureBackend({ wasmThreads }) first in the process.',
+      threads,
     );
   }
   const node = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
   if (typeof node !== 'string' || typeof SharedArrayBuffer === 'undefined') {
-    throw new BackendUnavailableError('wasm', 'threaded wasm needs Node.js with SharedArrayBuffer; drop wasmThreads.', {
+    throw new BackendUnavailableError({
+      backend: 'wasm',
+      message: 'threaded wasm needs Node.js with SharedArrayBuffer; drop wasmThreads.',
       packageName: '@tensorflow/tfjs-backend-wasm',
     });
   }
   if (!(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'))) {
-    throw new BackendUnavailableError('wasm', 'the threaded wasm binary needs WebAssembly SIMD; drop wasmThreads.', {
+    throw new BackendUnavailableError({
+      backend: 'wasm',
+      message: 'the threaded wasm binary needs WebAssembly SIMD; drop wasmThreads.',
       packageName: '@tensorflow/tfjs-backend-wasm',
     });
   }

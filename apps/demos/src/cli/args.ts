@@ -1,3 +1,4 @@
+import { didYouMean } from '@tfkit/core';
 import { CliUsageError } from './errors.js';
 
 /** Kinds of option values the parser understands. */
@@ -74,14 +75,14 @@ function convert(command: string, spec: OptionSpec, raw: string): string | numbe
     case 'boolean': {
       if (raw === 'true' || raw === '1') return true;
       if (raw === 'false' || raw === '0') return false;
-      throw new CliUsageError(`${flag} takes no value or true/false, got "${raw}".`);
+      throw new CliUsageError({ message: `${flag} takes no value or true/false, got "${raw}".` });
     }
     case 'string': {
-      if (raw === '') throw new CliUsageError(`${flag} needs a non-empty value.`);
+      if (raw === '') throw new CliUsageError({ message: `${flag} needs a non-empty value.` });
       if (spec.choices && !spec.choices.includes(raw)) {
-        throw new CliUsageError(
-          `${flag} "${raw}" is not one of ${spec.choices.join(', ')}${suggest(raw, spec.choices)}.`,
-        );
+        throw new CliUsageError({
+          message: `${flag} "${raw}" is not one of ${spec.choices.join(', ')}.${didYouMean(raw, spec.choices)}`,
+        });
       }
       return raw;
     }
@@ -91,52 +92,23 @@ function convert(command: string, spec: OptionSpec, raw: string): string | numbe
       const value = trimmed === '' ? Number.NaN : Number(trimmed.replace(/_/g, ''));
       const integerWanted = spec.type === 'integer';
       if (!Number.isFinite(value) || (integerWanted && !Number.isInteger(value))) {
-        throw new CliUsageError(`${flag} must be ${integerWanted ? 'an integer' : 'a number'}, got "${raw}".`);
+        throw new CliUsageError({
+          message: `${flag} must be ${integerWanted ? 'an integer' : 'a number'}, got "${raw}".`,
+        });
       }
       if (spec.min !== undefined && value < spec.min) {
-        throw new CliUsageError(`${flag} must be >= ${spec.min}, got ${raw}.`);
+        throw new CliUsageError({ message: `${flag} must be >= ${spec.min}, got ${raw}.` });
       }
       if (spec.max !== undefined && value > spec.max) {
-        throw new CliUsageError(`${flag} must be <= ${spec.max}, got ${raw}.`);
+        throw new CliUsageError({ message: `${flag} must be <= ${spec.max}, got ${raw}.` });
       }
       if (spec.greaterThan !== undefined && value <= spec.greaterThan) {
-        throw new CliUsageError(`${flag} must be > ${spec.greaterThan}, got ${raw}.`);
+        throw new CliUsageError({ message: `${flag} must be > ${spec.greaterThan}, got ${raw}.` });
       }
       return value;
     }
   }
-  throw new CliUsageError(`${command}: option ${flag} has an unknown type.`);
-}
-
-/** Levenshtein distance, for "did you mean" hints. */
-export function editDistance(a: string, b: string): number {
-  const previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = previous[0]!;
-    previous[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = previous[j]!;
-      previous[j] = Math.min(above + 1, previous[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return previous[b.length]!;
-}
-
-/** `' (did you mean "x"?)'` when one candidate is close, else `''`. */
-export function suggest(input: string, candidates: readonly string[]): string {
-  let best: string | undefined;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const candidate of candidates) {
-    const distance = editDistance(input.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(input.length / 3))
-    ? ` (did you mean "${best}"?)`
-    : '';
+  throw new CliUsageError({ message: `${command}: option ${flag} has an unknown type.` });
 }
 
 /**
@@ -166,21 +138,21 @@ export function parseArguments(command: CommandSpec, argv: readonly string[]): P
       continue;
     }
     if (!argument.startsWith('--')) {
-      throw new CliUsageError(`unknown option "${argument}"; options are long, like --seed 1.`);
+      throw new CliUsageError({ message: `unknown option "${argument}"; options are long, like --seed 1.` });
     }
     const equals = argument.indexOf('=');
     const optionName = argument.slice(2, equals === -1 ? undefined : equals);
     const spec = byName.get(optionName);
     if (!spec) {
-      throw new CliUsageError(
-        `unknown option --${optionName} for "tfkit ${name}"${suggest(optionName, [...byName.keys()])}.`,
-      );
+      throw new CliUsageError({
+        message: `unknown option --${optionName} for "tfkit ${name}".${didYouMean(optionName, [...byName.keys()])}`,
+      });
     }
     let raw: string | undefined = equals === -1 ? undefined : argument.slice(equals + 1);
     if (raw === undefined && spec.type !== 'boolean') {
       raw = argv[index + 1];
       if (raw === undefined || (raw.startsWith('--') && raw.length > 2)) {
-        throw new CliUsageError(`--${optionName} needs a value (${spec.placeholder ?? spec.type}).`);
+        throw new CliUsageError({ message: `--${optionName} needs a value (${spec.placeholder ?? spec.type}).` });
       }
       index++;
     }
@@ -193,13 +165,13 @@ export function parseArguments(command: CommandSpec, argv: readonly string[]): P
   if (!help) {
     const positional = command.positionals;
     if (!positional && positionals.length > 0) {
-      throw new CliUsageError(`unexpected argument "${positionals[0]}" for "tfkit ${name}".`);
+      throw new CliUsageError({ message: `unexpected argument "${positionals[0]}" for "tfkit ${name}".` });
     }
     if (positional?.required && positionals.length === 0) {
-      throw new CliUsageError(`missing ${positional.name}: ${positional.description}.`);
+      throw new CliUsageError({ message: `missing ${positional.name}: ${positional.description}.` });
     }
     if (positional && !positional.variadic && positionals.length > 1) {
-      throw new CliUsageError(`"tfkit ${name}" takes one ${positional.name}, got ${positionals.length}.`);
+      throw new CliUsageError({ message: `"tfkit ${name}" takes one ${positional.name}, got ${positionals.length}.` });
     }
   }
   return { options, positionals, help };

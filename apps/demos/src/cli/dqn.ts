@@ -71,7 +71,11 @@ export async function trainDqn(rl: RlAgents, gym: GymLite, options: TrainDqnOpti
     options.progress?.finish(
       `${result.solved ? 'solved' : 'not solved'}, eval ${Number.isNaN(result.evalMean) ? 'n/a' : result.evalMean.toFixed(1)}`,
     );
-    if (!result.agent) throw new FeatureUnavailableError('@tfkit/rl-agents', '`keepAgent` in trainDqnUntilSolved');
+    if (!result.agent)
+      throw new FeatureUnavailableError({
+        packageName: '@tfkit/rl-agents',
+        what: '`keepAgent` in trainDqnUntilSolved',
+      });
     return {
       agent: result.agent,
       solved: result.solved,

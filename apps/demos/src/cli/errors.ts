@@ -1,4 +1,4 @@
-import { TfkitError } from '@tfkit/backend';
+import { hasMarker, TfkitError } from '@tfkit/core';
 
 /** Exit codes of the `tfkit` CLI. */
 export const exitCodes = {
@@ -11,32 +11,46 @@ export const exitCodes = {
   unavailable: 3,
 } as const;
 
+// The CLI's own errors carry no `package`: they are printed as `tfkit <command>: error: <message>`,
+// which already says who speaks, so a `[@tfkit/demos]` prefix would only repeat it.
+
+const usageErrorName = 'Tfkit_CliUsageError';
+const usageErrorMarker = Symbol.for(`tfkit.error.${usageErrorName}`);
+
 /** Bad command-line input; printed as one line and exits with {@link exitCodes.usage}. */
 export class CliUsageError extends TfkitError {
-  constructor(message: string) {
-    super('Tfkit_CliUsageError', message);
+  readonly [usageErrorMarker] = true;
+
+  /** @param options - `message`: what is wrong and what to type instead */
+  constructor({ message, cause }: { message: string; cause?: unknown }) {
+    super({ name: usageErrorName, message, cause });
   }
 
   static override isInstance(error: unknown): error is CliUsageError {
-    return TfkitError.isInstance(error) && error.name === 'Tfkit_CliUsageError';
+    return hasMarker(error, usageErrorMarker);
   }
 }
 
+const unavailableErrorName = 'Tfkit_FeatureUnavailableError';
+const unavailableErrorMarker = Symbol.for(`tfkit.error.${unavailableErrorName}`);
+
 /** A workspace package does not (yet) export what a command needs. */
 export class FeatureUnavailableError extends TfkitError {
+  readonly [unavailableErrorMarker] = true;
   /** The package that lacks the feature. */
   readonly packageName: string;
 
-  constructor(packageName: string, what: string) {
-    super(
-      'Tfkit_FeatureUnavailableError',
-      `${packageName} does not provide ${what} yet; update the workspace (git pull && pnpm build) and retry.`,
-    );
+  /** @param options - `packageName` lacks `what` (e.g. `'`keepAgent` in trainDqnUntilSolved'`) */
+  constructor({ packageName, what }: { packageName: string; what: string }) {
+    super({
+      name: unavailableErrorName,
+      message: `${packageName} does not provide ${what} yet; update the workspace (git pull && pnpm build) and retry.`,
+    });
     this.packageName = packageName;
   }
 
   static override isInstance(error: unknown): error is FeatureUnavailableError {
-    return TfkitError.isInstance(error) && error.name === 'Tfkit_FeatureUnavailableError';
+    return hasMarker(error, unavailableErrorMarker);
   }
 }
 

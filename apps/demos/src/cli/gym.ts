@@ -17,7 +17,8 @@ export function makeEnv(gym: GymLite, id: string, options?: { renderMode?: strin
   try {
     return gym.make(id, options) as GymEnv;
   } catch (error) {
-    if (error instanceof Error && /UnknownEnv/.test(error.name)) throw new CliUsageError(error.message.split('\n')[0]!);
+    if (error instanceof Error && /UnknownEnv/.test(error.name))
+      throw new CliUsageError({ message: error.message.split('\n')[0]! });
     throw error;
   }
 }

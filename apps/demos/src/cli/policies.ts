@@ -83,7 +83,7 @@ export async function runPolicy(
           onEpisode,
         });
       default:
-        throw new CliUsageError(`unknown policy "${String(name)}"; use one of ${policyNames.join(', ')}.`);
+        throw new CliUsageError({ message: `unknown policy "${String(name)}"; use one of ${policyNames.join(', ')}.` });
     }
   } finally {
     progress?.finish();

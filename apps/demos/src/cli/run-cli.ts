@@ -1,5 +1,6 @@
-import { type BackendInfo, ensureBackend, TfkitError } from '@tfkit/backend';
-import { type CommandSpec, formatHelp, type ParsedOptions, parseArguments, suggest } from './args.js';
+import { type BackendInfo, ensureBackend } from '@tfkit/backend';
+import { didYouMean } from '@tfkit/core';
+import { type CommandSpec, formatHelp, type ParsedOptions, parseArguments } from './args.js';
 import { CliUsageError, exitCodes, FeatureUnavailableError, oneLine } from './errors.js';
 import { createProgress, type Output, type Progress } from './progress.js';
 
@@ -38,7 +39,8 @@ export function stringOption(context: CommandContext, name: string, required?: f
 export function stringOption(context: CommandContext, name: string, required = false): string | undefined {
   const value = context.options[name];
   if (value === undefined) {
-    if (required) throw new CliUsageError(`missing --${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.`);
+    if (required)
+      throw new CliUsageError({ message: `missing --${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.` });
     return undefined;
   }
   return String(value);
@@ -47,7 +49,7 @@ export function stringOption(context: CommandContext, name: string, required = f
 /** Reads a numeric option (already validated by the parser). */
 export function numberOption(context: CommandContext, name: string): number {
   const value = context.options[name];
-  if (typeof value !== 'number') throw new CliUsageError(`missing --${name}.`);
+  if (typeof value !== 'number') throw new CliUsageError({ message: `missing --${name}.` });
   return value;
 }
 
@@ -109,7 +111,7 @@ export async function runCli(argv: readonly string[], output: Output, commands: 
       output.stderr(
         errorLine(
           words[0]!,
-          `unknown subcommand "${wanted}"${suggest(wanted, subcommands)}; use one of ${subcommands.join(', ')}.`,
+          `unknown subcommand "${wanted}"; use one of ${subcommands.join(', ')}.${didYouMean(wanted, subcommands)}`,
           true,
         ),
       );
@@ -117,7 +119,11 @@ export async function runCli(argv: readonly string[], output: Output, commands: 
     }
     const names = [...new Set(commands.map((candidate) => candidate.path[0]!))];
     output.stderr(
-      errorLine('', `unknown command "${words[0]}"${suggest(words[0]!, names)}; commands: ${names.join(', ')}.`, true),
+      errorLine(
+        '',
+        `unknown command "${words[0]}"; commands: ${names.join(', ')}.${didYouMean(words[0]!, names)}`,
+        true,
+      ),
     );
     return exitCodes.usage;
   }
@@ -150,7 +156,7 @@ export async function runCli(argv: readonly string[], output: Output, commands: 
       return exitCodes.unavailable;
     }
     const message = oneLine(error);
-    output.stderr(errorLine(name, TfkitError.isInstance(error) ? message : `${message}`, false));
+    output.stderr(errorLine(name, message, false));
     if (process.env.TFKIT_DEBUG && error instanceof Error && error.stack) output.stderr(`${error.stack}\n`);
     return exitCodes.failure;
   }

@@ -1,4 +1,6 @@
-import type { FashionMethodResult } from '@tfkit/vision-transfer';
+import type { FashionMethodResult, FashionTransferProgress } from '@tfkit/vision-transfer';
+import type { Progress } from './progress.js';
+import type { CommandContext } from './run-cli.js';
 
 /** `@tfkit/vision-transfer` as the CLI uses it. */
 export type VisionTransfer = typeof import('@tfkit/vision-transfer');
@@ -14,3 +16,35 @@ export const methodTitles: Record<FashionMethodResult['method'], string> = {
   frozenBackbone: 'frozen backbone',
   fineTuned: 'fine-tuned',
 };
+
+/**
+ * The `onProgress` of `runFashionTransferExperiment` for the CLI: data notes, one progress bar
+ * per method over `epochs` (the fine-tuned method's second phase continues its bar), and the test
+ * accuracy when a method ends (also as a note with `noteAccuracy`).
+ */
+export function transferProgress(
+  context: CommandContext,
+  epochs: number,
+  { noteAccuracy = false }: { noteAccuracy?: boolean } = {},
+): (event: FashionTransferProgress) => void {
+  let progress: Progress = context.progress('transfer', epochs);
+  let method = '';
+  return (event) => {
+    if (event.stage === 'data') context.note(event.message);
+    else if (event.stage === 'train') {
+      if (event.method !== method) {
+        method = event.method;
+        progress = context.progress(`transfer ${methodTitles[event.method]}`, epochs);
+      }
+      const done = event.epoch.phase === 'fineTune' ? Math.ceil(epochs / 2) + event.epoch.epoch : event.epoch.epoch;
+      progress.update(
+        Math.min(epochs, done),
+        `loss ${event.epoch.loss.toFixed(3)} acc ${event.epoch.accuracy.toFixed(3)}`,
+      );
+    } else {
+      progress.finish(`test accuracy ${(event.testAccuracy * 100).toFixed(1)}%`);
+      if (noteAccuracy)
+        context.note(`transfer ${methodTitles[event.method]}: test accuracy ${(event.testAccuracy * 100).toFixed(2)}%`);
+    }
+  };
+}

@@ -1,3 +1,4 @@
+import { didYouMean } from '@tfkit/core';
 import { CliUsageError } from '../cli/errors.js';
 import { type Command, useBackend } from '../cli/run-cli.js';
 import { loadVision } from '../cli/vision.js';
@@ -47,10 +48,10 @@ export const classifyCommand: Command = {
   details: 'No ImageNet weights ship with tfkit; point --weights at a Keras .h5 file or a tfjs layers model.',
   async run(context) {
     const name = context.options.model;
-    if (name === undefined) throw new CliUsageError('missing --model NAME.');
+    if (name === undefined) throw new CliUsageError({ message: 'missing --model NAME.' });
     const weights = context.options.weights;
     if (weights === undefined)
-      throw new CliUsageError('missing --weights PATH|URL (no ImageNet weights ship with tfkit).');
+      throw new CliUsageError({ message: 'missing --weights PATH|URL (no ImageNet weights ship with tfkit).' });
     const source = String(weights);
     const isUrl = /^https?:\/\//i.test(source);
     const weightsSource = isUrl ? source : requireExisting(source, '--weights', 'file');
@@ -58,10 +59,9 @@ export const classifyCommand: Command = {
     const vision = await loadVision();
     const modelName = vision.modelNames.find((candidate) => candidate === String(name));
     if (modelName === undefined) {
-      const close = vision.modelNames.find((candidate) => candidate.toLowerCase() === String(name).toLowerCase());
-      throw new CliUsageError(
-        `unknown model "${String(name)}"${close ? ` (did you mean "${close}"?)` : ''}; use one of ${vision.modelNames.join(', ')}.`,
-      );
+      throw new CliUsageError({
+        message: `unknown model "${String(name)}"; use one of ${vision.modelNames.join(', ')}.${didYouMean(String(name), vision.modelNames)}`,
+      });
     }
     await useBackend(context);
     const model = await vision.createModel(modelName, {

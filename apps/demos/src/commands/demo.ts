@@ -3,12 +3,22 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { ensureBackend } from '@tfkit/backend';
+import { writeFileAtomic } from '@tfkit/core/node';
 import { CliUsageError, FeatureUnavailableError, oneLine } from '../cli/errors.js';
 import { ganModels } from '../cli/gan.js';
 import type { Command, CommandContext } from '../cli/run-cli.js';
 import { escapeHtml, type ReportSection, renderReport } from '../report/html.js';
-import { type DemoSettings, demoSections, settingsFor } from './demo-sections.js';
-import { writeFileAtomic } from './files.js';
+import { cartpolePoliciesSection } from './demo/cartpole-policies-section.js';
+import { dqnSection } from './demo/dqn-section.js';
+import { ganSection } from './demo/gan-section.js';
+import { type DemoSection, type DemoSettings, settingsFor } from './demo/section.js';
+import { transferSection } from './demo/transfer-section.js';
+
+/**
+ * The sections of the report, in order. To add one, write `demo/<name>-section.ts` exporting a
+ * {@link DemoSection} and add it here.
+ */
+export const demoSections: readonly DemoSection[] = [cartpolePoliciesSection, dqnSection, ganSection, transferSection];
 
 const sectionIds = demoSections.map((section) => section.id);
 
@@ -72,7 +82,9 @@ export const demoCommand: Command = {
             .map((id) => id.trim());
     for (const id of only) {
       if (!sectionIds.includes(id))
-        throw new CliUsageError(`--only names unknown section "${id}"; sections: ${sectionIds.join(', ')}.`);
+        throw new CliUsageError({
+          message: `--only names unknown section "${id}"; sections: ${sectionIds.join(', ')}.`,
+        });
     }
     const settings: DemoSettings = settingsFor(context);
     const outDirectory = path.resolve(String(context.options.out));
@@ -90,7 +102,14 @@ export const demoCommand: Command = {
       try {
         const result = await definition.run(context, settings, outDirectory);
         const seconds = (performance.now() - sectionStart) / 1000;
-        sections.push({ ...result.section, seconds });
+        sections.push({
+          id: definition.id,
+          title: definition.title,
+          status: 'ok',
+          summary: result.reportSummary,
+          body: result.body,
+          seconds,
+        });
         summaries.push(`${definition.title}: ${result.summary}`);
       } catch (error) {
         const seconds = (performance.now() - sectionStart) / 1000;
@@ -129,7 +148,7 @@ export const demoCommand: Command = {
       sections,
     });
     const reportPath = path.join(outDirectory, 'report.html');
-    writeFileAtomic(reportPath, html);
+    await writeFileAtomic(reportPath, html);
     context.print('tfkit demo summary');
     context.print(`  backend: ${backend.name}${backend.gpu ? ' (GPU)' : ''}`);
     for (const line of summaries) context.print(`  ${line}`);

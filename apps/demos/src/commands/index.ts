@@ -4,8 +4,10 @@ import { cartpoleCommand } from './cartpole.js';
 import { classifyCommand } from './classify.js';
 import { demoCommand } from './demo.js';
 import { dqnCommand } from './dqn.js';
-import { ganSampleCommand, ganTrainCommand } from './gan.js';
-import { gymListCommand, gymPlayCommand } from './gym.js';
+import { ganSampleCommand } from './gan-sample.js';
+import { ganTrainCommand } from './gan-train.js';
+import { gymListCommand } from './gym-list.js';
+import { gymPlayCommand } from './gym-play.js';
 import {
   sweepResultsCommand,
   sweepRunCommand,
@@ -15,7 +17,11 @@ import {
 } from './sweep.js';
 import { transferCommand } from './transfer.js';
 
-/** Every command of the CLI, in help order. */
+/**
+ * Every command of the CLI, in help order. To add one, write `commands/<name>.ts` exporting a
+ * {@link Command} (its `path`, help text and `run`) and add it here; `tfkit --help` and the help
+ * tests pick it up from this list.
+ */
 export const commands: readonly Command[] = [
   backendCommand,
   gymListCommand,

@@ -14,7 +14,8 @@ import {
 import { CliUsageError } from '../cli/errors.js';
 import { type Command, type CommandContext, stringOption } from '../cli/run-cli.js';
 import { configurationLabel, formatMeanStd, renderSweepReport, varyingParameters } from '../report/sweep-report.js';
-import { requireExisting, writeFileAtomic } from './files.js';
+import { writeFileAtomic } from '@tfkit/core/node';
+import { requireExisting } from './files.js';
 
 const redisOption = {
   name: 'redis',
@@ -38,8 +39,8 @@ const trialsOption = {
 
 function redisUrl(context: CommandContext): string {
   const url = stringOption(context, 'redis') ?? process.env.TFKIT_REDIS_URL;
-  if (!url) throw new CliUsageError('missing --redis URL (or set TFKIT_REDIS_URL).');
-  if (!/^rediss?:\/\//.test(url)) throw new CliUsageError(`--redis must be a redis:// or rediss:// URL, got "${url}".`);
+  if (!url) throw new CliUsageError({ message: 'missing --redis URL (or set TFKIT_REDIS_URL).' });
+  if (!/^rediss?:\/\//.test(url)) throw new CliUsageError({ message: `--redis must be a redis:// or rediss:// URL, got "${url}".` });
   return url;
 }
 
@@ -75,7 +76,7 @@ function rethrowAsUsage<T>(body: () => T): T {
     return body();
   } catch (error) {
     if (SweepDefinitionError.isInstance(error))
-      throw new CliUsageError(error.message.replace(/^\[@tfkit\/experiments\] /, ''));
+      throw new CliUsageError({ message: error.message.replace(/^\[@tfkit\/experiments\] /, ''), cause: error });
     throw error;
   }
 }
@@ -112,7 +113,7 @@ async function writeReport(
     }
   }
   const file = sweepPaths(path.dirname(directory), name).reportFile;
-  writeFileAtomic(file, renderSweepReport({ name, trial, summary, records, generatedAt: new Date(), facts, images }));
+  await writeFileAtomic(file, renderSweepReport({ name, trial, summary, records, generatedAt: new Date(), facts, images }));
   return file;
 }
 

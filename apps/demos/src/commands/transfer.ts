@@ -1,6 +1,6 @@
 import { CliUsageError } from '../cli/errors.js';
 import { type Command, useBackend } from '../cli/run-cli.js';
-import { loadVision, methodTitles } from '../cli/vision.js';
+import { loadVision, methodTitles, transferProgress } from '../cli/vision.js';
 import { requireExisting } from './files.js';
 
 /** `tfkit transfer`. */
@@ -43,7 +43,7 @@ export const transferCommand: Command = {
     'Compares training from scratch, a frozen pretrained backbone, and fine-tuning, with the same budget and seed, on all test images of classes 6-9 (sandal, shirt, sneaker, bag... per the dataset).',
   async run(context) {
     if (context.options.embedded && context.options.data !== undefined) {
-      throw new CliUsageError('use either --embedded or --data DIR, not both.');
+      throw new CliUsageError({ message: 'use either --embedded or --data DIR, not both.' });
     }
     if (context.options.data !== undefined) {
       // The datasets loader reads this variable first when searching for Fashion-MNIST.
@@ -52,8 +52,6 @@ export const transferCommand: Command = {
     const vision = await loadVision();
     await useBackend(context);
     const epochs = Number(context.options.epochs);
-    let progress = context.progress('transfer', epochs);
-    let method = '';
     const report = await vision.runFashionTransferExperiment({
       trainPerClass: Number(context.options.trainPerClass),
       epochs,
@@ -61,22 +59,7 @@ export const transferCommand: Command = {
       batchSize: Number(context.options.batchSize),
       data: context.options.embedded ? 'embedded' : 'auto',
       ...(context.options.maxTest === undefined ? {} : { maxTestImages: Number(context.options.maxTest) }),
-      onProgress: (event) => {
-        if (event.stage === 'data') context.note(event.message);
-        else if (event.stage === 'train') {
-          if (event.method !== method) {
-            method = event.method;
-            progress = context.progress(`transfer ${methodTitles[event.method]}`, epochs);
-          }
-          const done =
-            event.epoch.phase === 'fineTune'
-              ? Math.min(epochs, Math.ceil(epochs / 2) + event.epoch.epoch)
-              : event.epoch.epoch;
-          progress.update(done, `loss ${event.epoch.loss.toFixed(3)} acc ${event.epoch.accuracy.toFixed(3)}`);
-        } else {
-          progress.finish(`test accuracy ${(event.testAccuracy * 100).toFixed(1)}%`);
-        }
-      },
+      onProgress: transferProgress(context, epochs),
     });
     if (context.options.json) {
       context.print(

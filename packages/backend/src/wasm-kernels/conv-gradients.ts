@@ -34,16 +34,19 @@ interface BackpropInputAttrs {
 
 function checkChannelsLast(kernelName: string, dataFormat: string | undefined): void {
   if (dataFormat !== undefined && dataFormat !== 'NHWC') {
-    throw new WasmKernelError(
+    throw new WasmKernelError({
       kernelName,
-      `dataFormat "${dataFormat}" is not supported on wasm; use NHWC (the default).`,
-    );
+      message: `dataFormat "${dataFormat}" is not supported on wasm; use NHWC (the default).`,
+    });
   }
 }
 
 function checkShape(kernelName: string, what: string, actual: readonly number[], expected: readonly number[]): void {
   if (actual.length !== expected.length || actual.some((size, index) => size !== expected[index])) {
-    throw new WasmKernelError(kernelName, `${what} has shape [${actual}] but [${expected}] was expected.`);
+    throw new WasmKernelError({
+      kernelName,
+      message: `${what} has shape [${actual}] but [${expected}] was expected.`,
+    });
   }
 }
 

@@ -37,10 +37,10 @@ function depthwiseInfo(
   const dilations = attrs.dilations ?? 1;
   const [dilationHeight, dilationWidth] = typeof dilations === 'number' ? [dilations, dilations] : dilations;
   if (dilationHeight !== 1 || dilationWidth !== 1) {
-    throw new WasmKernelError(
+    throw new WasmKernelError({
       kernelName,
-      `dilations [${dilationHeight}, ${dilationWidth}] are not supported (tfjs gradients support only 1); use dilations 1.`,
-    );
+      message: `dilations [${dilationHeight}, ${dilationWidth}] are not supported (tfjs gradients support only 1); use dilations 1.`,
+    });
   }
   const info = tf.backend_util.computeConv2DInfo(
     inputShape,
@@ -54,7 +54,10 @@ function depthwiseInfo(
   );
   const expected = [info.batchSize, info.outHeight, info.outWidth, info.outChannels];
   if (dy.shape.length !== 4 || dy.shape.some((size, index) => size !== expected[index])) {
-    throw new WasmKernelError(kernelName, `dy has shape [${dy.shape}] but [${expected}] was expected.`);
+    throw new WasmKernelError({
+      kernelName,
+      message: `dy has shape [${dy.shape}] but [${expected}] was expected.`,
+    });
   }
   return info;
 }
@@ -99,7 +102,7 @@ export function depthwiseConv2dNativeBackpropFilter(args: {
   const x = args.inputs.x as tf.TensorInfo;
   const dy = args.inputs.dy as tf.TensorInfo;
   const attrs = args.attrs as unknown as DepthwiseAttrs;
-  if (!attrs.filterShape) throw new WasmKernelError(kernelName, 'attribute filterShape is missing.');
+  if (!attrs.filterShape) throw new WasmKernelError({ kernelName, message: 'attribute filterShape is missing.' });
   const info = depthwiseInfo(kernelName, x.shape as Shape4, attrs.filterShape, attrs, dy);
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
   const { filterHeight, filterWidth, strideHeight, strideWidth } = info;
@@ -169,7 +172,7 @@ export function depthwiseConv2dNativeBackpropInput(args: {
   const dy = args.inputs.dy as tf.TensorInfo;
   const filter = args.inputs.filter as tf.TensorInfo;
   const attrs = args.attrs as unknown as DepthwiseAttrs;
-  if (!attrs.inputShape) throw new WasmKernelError(kernelName, 'attribute inputShape is missing.');
+  if (!attrs.inputShape) throw new WasmKernelError({ kernelName, message: 'attribute inputShape is missing.' });
   const info = depthwiseInfo(kernelName, attrs.inputShape, filter.shape as Shape4, attrs, dy);
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
   const { filterHeight, filterWidth, strideHeight, strideWidth } = info;
@@ -291,10 +294,10 @@ function backpropInputByConvolution(
   );
   const expected = [batchSize, inHeight, inWidth, channels];
   if (out.shape.some((size, index) => size !== expected[index])) {
-    throw new WasmKernelError(
-      'DepthwiseConv2dNativeBackpropInput',
-      `inner convolution gave [${out.shape}], not [${expected}].`,
-    );
+    throw new WasmKernelError({
+      kernelName: 'DepthwiseConv2dNativeBackpropInput',
+      message: `inner convolution gave [${out.shape}], not [${expected}].`,
+    });
   }
   return out;
 }

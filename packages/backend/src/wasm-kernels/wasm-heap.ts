@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { TfkitError } from '../errors.js';
+import { hasMarker, TfkitError } from '@tfkit/core';
+
+const kernelErrorName = 'Tfkit_WasmKernelError';
+const kernelErrorMarker = Symbol.for(`tfkit.error.${kernelErrorName}`);
 
 /** What tfkit's kernels use of the tfjs wasm backend object (`tf.backend()` while wasm is active). */
 export interface WasmBackend {
@@ -26,16 +29,25 @@ export interface WasmBackend {
 
 /** A kernel of the wasm backend could not run the given arguments. */
 export class WasmKernelError extends TfkitError {
+  /** @internal */
+  readonly [kernelErrorMarker] = true;
   /** Name of the kernel that failed. */
   readonly kernelName: string;
 
-  constructor(kernelName: string, message: string) {
-    super('Tfkit_WasmKernelError', `[@tfkit/backend] ${kernelName}: ${message}`);
+  /**
+   * @param options - the kernel's name and what went wrong
+   */
+  constructor({ kernelName, message }: { kernelName: string; message: string }) {
+    super({ name: kernelErrorName, package: '@tfkit/backend', message: `${kernelName}: ${message}` });
     this.kernelName = kernelName;
   }
 
+  /**
+   * @param error - anything that was thrown
+   * @returns whether it is a {@link WasmKernelError}
+   */
   static override isInstance(error: unknown): error is WasmKernelError {
-    return TfkitError.isInstance(error) && error.name === 'Tfkit_WasmKernelError';
+    return hasMarker(error, kernelErrorMarker);
   }
 }
 
@@ -57,10 +69,10 @@ function isWasmBackend(backend: unknown): backend is WasmBackend {
 /** Narrows the `backend` argument of a kernel function to the wasm backend. */
 export function asWasmBackend(backend: unknown, kernelName: string): WasmBackend {
   if (!isWasmBackend(backend)) {
-    throw new WasmKernelError(
+    throw new WasmKernelError({
       kernelName,
-      'this kernel runs only on the tfjs wasm backend; call ensureBackend() first.',
-    );
+      message: 'this kernel runs only on the tfjs wasm backend; call ensureBackend() first.',
+    });
   }
   return backend;
 }
@@ -133,9 +145,13 @@ export class Scratch {
   /** Runs a kernel registered for wasm (a stock one or ours) and owns its output. */
   run(kernelName: string, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap): tf.TensorInfo {
     const config = tf.getKernel(kernelName, 'wasm');
-    if (!config) throw new WasmKernelError(kernelName, 'the wasm backend has no such kernel; is tfjs 4.22 installed?');
+    if (!config)
+      throw new WasmKernelError({
+        kernelName,
+        message: 'the wasm backend has no such kernel; is tfjs 4.22 installed?',
+      });
     const result = config.kernelFunc({ inputs, attrs, backend: this.backend as unknown as object });
-    if (Array.isArray(result)) throw new WasmKernelError(kernelName, 'expected a single output');
+    if (Array.isArray(result)) throw new WasmKernelError({ kernelName, message: 'expected a single output' });
     return this.own(result as tf.TensorInfo);
   }
 

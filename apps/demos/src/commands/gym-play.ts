@@ -1,38 +1,10 @@
 import path from 'node:path';
+import { writeFileAtomic } from '@tfkit/core/node';
 import type { RgbFrame } from '@tfkit/gym-lite';
 import { CliUsageError } from '../cli/errors.js';
 import { isRgbFrame, loadGym, makeEnv } from '../cli/gym.js';
 import type { Command } from '../cli/run-cli.js';
 import { framesToGif } from '../report/animation.js';
-import { writeFileAtomic } from './files.js';
-
-/** `tfkit gym list`. */
-export const gymListCommand: Command = {
-  path: ['gym', 'list'],
-  summary: 'list the registered environments with their time limits and reward thresholds',
-  options: [{ name: 'json', type: 'boolean', description: 'print a JSON array' }],
-  examples: ['tfkit gym list', 'tfkit gym list --json'],
-  async run(context) {
-    const gym = await loadGym();
-    const ids = [...gym.registeredIds()].sort();
-    const rows = ids.map((id) => {
-      const spec = gym.spec(id);
-      return { id, maxEpisodeSteps: spec.maxEpisodeSteps ?? null, rewardThreshold: spec.rewardThreshold ?? null };
-    });
-    if (context.options.json) {
-      context.print(JSON.stringify(rows));
-      return 0;
-    }
-    const width = Math.max(2, ...ids.map((id) => id.length)) + 2;
-    context.print(`${'id'.padEnd(width)}${'max steps'.padEnd(11)}reward threshold`);
-    for (const row of rows) {
-      context.print(
-        `${row.id.padEnd(width)}${String(row.maxEpisodeSteps ?? '-').padEnd(11)}${row.rewardThreshold ?? '-'}`,
-      );
-    }
-    return 0;
-  },
-};
 
 function formatObservation(observation: ArrayLike<number>): string {
   return `[${Array.from(observation, (value) => (value >= 0 ? ' ' : '') + value.toFixed(8)).join(' ')}]`;
@@ -61,7 +33,7 @@ export const gymPlayCommand: Command = {
   async run(context) {
     const gifPath = context.options.gif === undefined ? undefined : String(context.options.gif);
     if (gifPath !== undefined && path.extname(gifPath).toLowerCase() !== '.gif') {
-      throw new CliUsageError(`--gif must name a .gif file, got "${gifPath}".`);
+      throw new CliUsageError({ message: `--gif must name a .gif file, got "${gifPath}".` });
     }
     const gym = await loadGym();
     const env = makeEnv(gym, String(context.options.env), gifPath ? { renderMode: 'rgb_array' } : undefined);
@@ -102,9 +74,10 @@ export const gymPlayCommand: Command = {
       env.close();
     }
     if (gifPath !== undefined) {
-      if (frames.length === 0) throw new CliUsageError(`${String(context.options.env)} renders no rgb_array frames.`);
+      if (frames.length === 0)
+        throw new CliUsageError({ message: `${String(context.options.env)} renders no rgb_array frames.` });
       const bytes = framesToGif(frames, { fps: env.metadata.renderFps ?? 50 });
-      writeFileAtomic(path.resolve(gifPath), bytes);
+      await writeFileAtomic(path.resolve(gifPath), bytes);
       context.print(
         `wrote ${frames.length} frames to ${path.resolve(gifPath)} (${(bytes.length / 1024).toFixed(0)} KiB)`,
       );
