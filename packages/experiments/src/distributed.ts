@@ -256,6 +256,16 @@ export interface DistributedStatus {
  * @throws {@link TfkitOptionError} (option `sweep`) when Redis has no such sweep
  */
 export async function sweepStatus(sweep: string, options: RedisOptions): Promise<DistributedStatus> {
+  const reader = await openStatusReader(options);
+  try {
+    return await reader.read(sweep);
+  } finally {
+    await reader.close();
+  }
+}
+
+/** One connection and queue handle for repeated status reads. */
+async function openStatusReader(options: RedisOptions) {
   const prefix = options.prefix ?? 'tfkit';
   const client = await connectOnce(options);
   const queue = new Queue<TrialJobData>(queueName, {
@@ -263,11 +273,10 @@ export async function sweepStatus(sweep: string, options: RedisOptions): Promise
     prefix,
   });
   queue.on('error', () => {});
-  try {
-    return await guard(options, 'reading the status', async () => {
+  const read = (sweep: string): Promise<DistributedStatus> =>
+    guard(options, 'reading the status', async () => {
       const names = keys(prefix, sweep);
-      const total = Number(await client.hget(names.meta, 'total'));
-      if (!Number.isFinite(total) || !(await client.exists(names.meta))) {
+      if (!(await client.exists(names.meta))) {
         const known = await client.smembers(names.sweeps);
         throw optionError(
           'sweep',
@@ -275,8 +284,10 @@ export async function sweepStatus(sweep: string, options: RedisOptions): Promise
           sweep,
         );
       }
-      const results = Object.values(await client.hgetall(names.results));
-      const ok = results.filter((line) => line.includes('"status":"ok"')).length;
+      const total = Number(await client.hget(names.meta, 'total'));
+      const results = await client.hgetall(names.results);
+      const lines = Object.values(results);
+      const ok = lines.filter((line) => line.includes('"status":"ok"')).length;
       const ofSweep = (jobs: Array<Job | undefined>) => jobs.filter((job) => job?.name === sweep);
       const [active, waiting, delayed, failedJobs, workers] = await Promise.all([
         queue.getActive(),
@@ -285,24 +296,24 @@ export async function sweepStatus(sweep: string, options: RedisOptions): Promise
         queue.getFailed(),
         queue.getWorkers(),
       ]);
-      const recorded = new Set(Object.keys(await client.hgetall(names.results)));
-      const lost = ofSweep(failedJobs).filter((job) => !recorded.has((job!.data as TrialJobData).spec.trialId)).length;
+      const lost = ofSweep(failedJobs).filter((job) => !((job!.data as TrialJobData).spec.trialId in results)).length;
       return {
         sweep,
         total,
-        done: results.length,
+        done: lines.length,
         ok,
-        failed: results.length - ok,
+        failed: lines.length - ok,
         running: ofSweep(active).length,
         waiting: ofSweep(waiting).length + ofSweep(delayed).length,
         lost,
         workers: workers.length,
       };
     });
-  } finally {
+  const close = async () => {
     await queue.close().catch(() => {});
     client.disconnect();
-  }
+  };
+  return { read, close };
 }
 
 /** Options of {@link sweepResults}. */
@@ -387,11 +398,16 @@ export interface WaitForSweepOptions extends RedisOptions {
  * @throws {@link RedisUnavailableError} when Redis cannot be reached
  */
 export async function waitForSweep(sweep: string, options: WaitForSweepOptions): Promise<DistributedStatus> {
-  for (;;) {
-    const status = await sweepStatus(sweep, options);
-    options.onProgress?.(status);
-    if (status.done + status.lost >= status.total || options.signal?.aborted) return status;
-    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 500));
+  const reader = await openStatusReader(options);
+  try {
+    for (;;) {
+      const status = await reader.read(sweep);
+      options.onProgress?.(status);
+      if (status.done + status.lost >= status.total || options.signal?.aborted) return status;
+      await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 500));
+    }
+  } finally {
+    await reader.close();
   }
 }
 
@@ -512,7 +528,26 @@ export async function startWorker(options: StartWorkerOptions): Promise<SweepWor
       const artifactRoot = sharedDirectory
         ? path.join(sharedDirectory, spec.sweep, 'artifacts')
         : sweepPaths(options.outDir ?? 'sweeps', spec.sweep).artifactRoot;
-      const record = await pool.run({ spec, trialModules, artifactRoot });
+      let record: TrialRecord;
+      try {
+        record = await pool.run({ spec, trialModules, artifactRoot });
+      } catch (error) {
+        // The worker thread died (out of memory, process.exit in a trial). Retry, and on the last
+        // attempt record the failure so that the sweep ends.
+        if (job.attemptsMade + 1 < (job.opts.attempts ?? 1)) throw error;
+        record = {
+          version: 1,
+          ...spec,
+          status: 'failed',
+          metrics: {},
+          curves: {},
+          artifacts: {},
+          error: { name: (error as Error).name ?? 'Error', message: (error as Error).message ?? String(error) },
+          startedAt: new Date().toISOString(),
+          wallSeconds: 0,
+          worker: `${hostname()}:${process.pid}`,
+        };
+      }
       const stored = await storeRecord(record);
       emit({ type: 'trial-end', record, stored });
       return { trialId: spec.trialId, status: record.status };
