@@ -23,9 +23,13 @@ export interface DqnRunOptions {
 export interface DqnRunResult {
   solved: boolean;
   envSteps: number;
+  /** Environment steps actually trained. */
+  totalSteps: number;
   evalMean: number;
   updates: number;
   threshold: number;
+  /** The env's own reward threshold (Infinity when it has none). */
+  envThreshold: number;
   episodes: Array<{ numTimesteps: number; value: number }>;
   evaluations: Array<{ numTimesteps: number; value: number }>;
 }
@@ -37,7 +41,8 @@ export async function runDqn(options: DqnRunOptions): Promise<DqnRunResult> {
   const [gym, rl] = await Promise.all([import('@tfkit/gym-lite'), import('@tfkit/rl-agents')]);
   const env = gym.make(options.envId);
   const evalEnv = gym.make(options.envId);
-  const threshold = options.threshold ?? env.spec?.rewardThreshold ?? Number.POSITIVE_INFINITY;
+  const envThreshold = env.spec?.rewardThreshold ?? Number.POSITIVE_INFINITY;
+  const threshold = options.threshold ?? envThreshold;
   try {
     const result = await rl.trainDqnUntilSolved(env as never, {
       seed: options.seed,
@@ -57,9 +62,12 @@ export async function runDqn(options: DqnRunOptions): Promise<DqnRunResult> {
     return {
       solved: result.solved,
       envSteps: result.envSteps,
+      // Training stops at the solving evaluation, else runs the budget: envSteps is what was trained.
+      totalSteps: result.envSteps,
       evalMean: result.evalMean,
       updates: result.updates,
       threshold,
+      envThreshold,
       episodes: result.history.episodes,
       evaluations: result.history.evaluations,
     };

@@ -6,7 +6,8 @@ import { defineTrial } from '../trial.js';
  * observation and discrete actions, trained until a greedy evaluation reaches `threshold` (the
  * env's reward threshold by default) or `totalTimesteps` run out.
  *
- * Metrics: `solved` (0/1), `envSteps` (steps to solve, or the budget), `evalMean` (last greedy
+ * Metrics: `solved` (0/1), `envSteps` (steps to the first solving evaluation, or the budget),
+ * `totalSteps` (steps trained), `evalMean` (last greedy
  * evaluation), `updates`, `lastReturns` (mean of the last 10 training episodes). Curves:
  * `episodeReturn` and `evalMean` against environment steps. Artifact `agent` when `saveAgent`.
  */
@@ -53,10 +54,16 @@ export const dqnTrial = defineTrial({
       ...(savePath ? { savePath } : {}),
     });
     const last = result.episodes.slice(-10);
+    // With stopWhenSolved off, training ran the whole budget: solved (and when) is read off the curve.
+    const target = threshold < 0 ? result.envThreshold : threshold;
+    const solvedAt = result.solved
+      ? result.envSteps
+      : result.evaluations.find((point) => point.value >= target)?.numTimesteps;
     return {
       metrics: {
-        solved: result.solved ? 1 : 0,
-        envSteps: result.envSteps,
+        solved: solvedAt === undefined ? 0 : 1,
+        envSteps: solvedAt ?? result.envSteps,
+        totalSteps: result.totalSteps,
         evalMean: result.evalMean,
         updates: result.updates,
         lastReturns: last.length > 0 ? last.reduce((sum, point) => sum + point.value, 0) / last.length : Number.NaN,

@@ -30,7 +30,14 @@ describe('built-in trials (tiny budgets)', () => {
     });
     expect(record.error).toBeUndefined();
     expect(record.status).toBe('ok');
-    expect(Object.keys(record.metrics).sort()).toEqual(['envSteps', 'evalMean', 'lastReturns', 'solved', 'updates']);
+    expect(Object.keys(record.metrics).sort()).toEqual([
+      'envSteps',
+      'evalMean',
+      'lastReturns',
+      'solved',
+      'totalSteps',
+      'updates',
+    ]);
     expect(record.metrics.envSteps).toBe(300);
     expect(record.curves.episodeReturn!.length).toBeGreaterThan(3);
     expect(record.curves.evalMean).toHaveLength(2);
