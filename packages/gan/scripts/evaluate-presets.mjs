@@ -9,7 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ensureBackend } from '@tfkit/backend';
 import { loadFashionMnist } from '@tfkit/datasets';
-import { quickRun } from '../dist/index.js';
+import { quickRun } from '../dist/quick.js';
 
 const args = process.argv.slice(2);
 const value = (name, fallback) => {

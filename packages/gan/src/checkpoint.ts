@@ -1,7 +1,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { GanError } from './errors.js';
-import { sha256, writeFileAtomic } from './files.js';
+import { sha256, writeFileAtomic } from '@tfkit/core/node';
+import { GanCheckpointError, GanError } from './errors.js';
 import type { Gan, GanState } from './gan.js';
 
 /** One epoch's figures in a training history. */
@@ -55,7 +55,7 @@ export const CHECKPOINT_FILE = 'gan-checkpoint.json';
  * @param directory - checkpoint directory (created when missing)
  * @param gan - the GAN
  * @param meta - epoch, seed, history
- * @throws {@link GanError} `io` when it cannot be written
+ * @throws `FileWriteError` (from `@tfkit/core/node`) when it cannot be written
  */
 export async function saveCheckpoint(directory: string, gan: Gan, meta: CheckpointMeta): Promise<void> {
   const state = gan.getState();
@@ -89,7 +89,9 @@ async function readManifest(directory: string): Promise<Manifest> {
   const text = await readFile(path.join(directory, CHECKPOINT_FILE), 'utf8');
   const manifest = JSON.parse(text) as Manifest;
   if (manifest.format !== 'tfkit-gan-checkpoint' || manifest.version !== 1) {
-    throw new GanError('checkpoint', `${directory} holds no tfkit GAN checkpoint (format ${String(manifest.format)}).`);
+    throw new GanCheckpointError({
+      message: `${directory} holds no tfkit GAN checkpoint (format ${String(manifest.format)}).`,
+    });
   }
   return manifest;
 }
@@ -101,7 +103,7 @@ async function readManifest(directory: string): Promise<Manifest> {
  * @param directory - checkpoint directory
  * @param gan - the GAN to restore (same preset and style)
  * @returns the checkpoint's metadata, or `undefined` when the directory holds none
- * @throws {@link GanError} `checkpoint` for a corrupt or foreign checkpoint
+ * @throws {@link GanCheckpointError} for a corrupt or foreign checkpoint
  */
 export async function loadCheckpoint(directory: string, gan: Gan): Promise<CheckpointMeta | undefined> {
   let manifest: Manifest;
@@ -110,34 +112,30 @@ export async function loadCheckpoint(directory: string, gan: Gan): Promise<Check
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     if (GanError.isInstance(error)) throw error;
-    throw new GanError(
-      'checkpoint',
-      `the checkpoint manifest in ${directory} cannot be read; delete it to start over.`,
-      {
-        cause: error,
-      },
-    );
+    throw new GanCheckpointError({
+      message: `the checkpoint manifest in ${directory} cannot be read; delete it to start over.`,
+      cause: error,
+    });
   }
   if (manifest.preset !== gan.preset || manifest.style !== gan.style) {
-    throw new GanError(
-      'checkpoint',
-      `the checkpoint in ${directory} is for preset '${manifest.preset}' (${manifest.style}), not '${gan.preset}' (${gan.style}); use another checkpointDir.`,
-    );
+    throw new GanCheckpointError({
+      message: `the checkpoint in ${directory} is for preset '${manifest.preset}' (${manifest.style}), not '${gan.preset}' (${gan.style}); use another checkpointDir.`,
+    });
   }
   const bytes = await readFile(path.join(directory, manifest.dataFile)).catch((error: unknown) => {
-    throw new GanError('checkpoint', `the checkpoint data ${manifest.dataFile} is missing in ${directory}.`, {
+    throw new GanCheckpointError({
+      message: `the checkpoint data ${manifest.dataFile} is missing in ${directory}.`,
       cause: error,
     });
   });
   if (bytes.length !== manifest.bytes || sha256(bytes) !== manifest.sha256) {
-    throw new GanError(
-      'checkpoint',
-      `${manifest.dataFile} in ${directory} is corrupt (size or SHA-256 differs); delete the directory to start over.`,
-    );
+    throw new GanCheckpointError({
+      message: `${manifest.dataFile} in ${directory} is corrupt (size or SHA-256 differs); delete the directory to start over.`,
+    });
   }
   const layout = gan.stateLayout();
   if (JSON.stringify(layout) !== JSON.stringify(manifest.layout)) {
-    throw new GanError('checkpoint', `the checkpoint in ${directory} has a different layout than this GAN.`);
+    throw new GanCheckpointError({ message: `the checkpoint in ${directory} has a different layout than this GAN.` });
   }
   const data = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
   let offset = 0;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { GanError } from './errors.js';
+import { GanDataError } from './errors.js';
 
 /** Training images for {@link trainGan}: 28x28 grayscale, flat. */
 export interface GanData {
@@ -17,27 +17,28 @@ export const IMAGE_PIXELS = 784;
 
 /**
  * Checks `data` and returns its image count.
- * @throws {@link GanError} `data` when the sizes do not fit
+ * @throws {@link GanDataError} when the sizes do not fit
  */
 export function checkData(data: GanData, needLabels: boolean): number {
   if (!data || !(data.images instanceof Uint8Array || data.images instanceof Float32Array)) {
-    throw new GanError(
-      'data',
-      'data.images must be a Uint8Array (0..255) or Float32Array ([-1, 1]) of n * 784 pixels.',
-    );
+    throw new GanDataError({
+      message: 'data.images must be a Uint8Array (0..255) or Float32Array ([-1, 1]) of n * 784 pixels.',
+    });
   }
   if (data.images.length === 0 || data.images.length % IMAGE_PIXELS !== 0) {
-    throw new GanError('data', `data.images has ${data.images.length} values, not a positive multiple of 784.`);
+    throw new GanDataError({
+      message: `data.images has ${data.images.length} values, not a positive multiple of 784.`,
+    });
   }
   const count = data.images.length / IMAGE_PIXELS;
   if (needLabels) {
     if (!data.labels || data.labels.length !== count) {
-      throw new GanError('data', `the conditional GAN needs data.labels with one label per image (${count}).`);
+      throw new GanDataError({ message: `the conditional GAN needs data.labels with one label per image (${count}).` });
     }
     for (let index = 0; index < count; index++) {
       const label = data.labels[index]!;
       if (!Number.isInteger(label) || label < 0 || label > 9) {
-        throw new GanError('data', `data.labels[${index}] = ${label} is not a class 0..9.`);
+        throw new GanDataError({ message: `data.labels[${index}] = ${label} is not a class 0..9.` });
       }
     }
   }

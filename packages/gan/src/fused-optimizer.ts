@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { GanError } from './errors.js';
+import { GanCheckpointError, optionError } from './errors.js';
 
 /** Adam with the tfjs/Keras update rule. */
 export interface AdamSpec {
@@ -115,12 +115,12 @@ export class FusedOptimizer {
    * Applies one update.
    *
    * @param gradients - one gradient per variable, same order and shapes; not disposed here
-   * @throws {@link GanError} when the count or a shape does not match
+   * @throws `TfkitOptionError` when the count or a shape does not match
    */
   apply(gradients: readonly tf.Tensor[]): void {
     if (gradients.length !== this.variables.length) {
-      throw new GanError(
-        'option',
+      throw optionError(
+        'gradients',
         `the optimizer got ${gradients.length} gradients for ${this.variables.length} variables.`,
       );
     }
@@ -141,8 +141,8 @@ export class FusedOptimizer {
       const variable = this.variables[index]!;
       const gradient = gradients[index]!;
       if (gradient.size !== variable.size) {
-        throw new GanError(
-          'option',
+        throw optionError(
+          'gradients',
           `gradient ${index} has ${gradient.size} values for a variable of ${variable.size}.`,
         );
       }
@@ -187,25 +187,23 @@ export class FusedOptimizer {
 
   /**
    * Restores a state from {@link FusedOptimizer.getState}.
-   * @throws {@link GanError} `checkpoint` when it does not fit these variables
+   * @throws {@link GanCheckpointError} when it does not fit these variables
    */
   setState(state: FusedOptimizerState): void {
     const expected = this.first.length + this.second.length;
     if (state.slots.length !== expected) {
-      throw new GanError(
-        'checkpoint',
-        `optimizer state has ${state.slots.length} slots, expected ${expected}; the checkpoint is for another model.`,
-      );
+      throw new GanCheckpointError({
+        message: `optimizer state has ${state.slots.length} slots, expected ${expected}; the checkpoint is for another model.`,
+      });
     }
     const all = [...this.first, ...this.second];
     for (let index = 0; index < all.length; index++) {
       const slot = all[index]!;
       const saved = state.slots[index]!;
       if (saved.length !== slot.length) {
-        throw new GanError(
-          'checkpoint',
-          `optimizer slot ${index} has ${saved.length} values, expected ${slot.length}.`,
-        );
+        throw new GanCheckpointError({
+          message: `optimizer slot ${index} has ${saved.length} values, expected ${slot.length}.`,
+        });
       }
       slot.set(saved);
     }

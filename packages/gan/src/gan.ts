@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { GanError } from './errors.js';
+import { createRng, deriveSeed, didYouMean, type Rng } from '@tfkit/core';
+import { GanCheckpointError, GanDataError, GanDisposedError, optionError } from './errors.js';
 import { FusedOptimizer, type FusedOptimizerState, type OptimizerSpec } from './fused-optimizer.js';
-import { countParameters, LayerFactory, type Network, trainableVariables } from './networks.js';
+import { countParameters, type ForwardContext, LayerFactory, type Network, trainableVariables } from './networks.js';
 import { type GanPreset, type GanStyle, presets } from './presets.js';
-import { mixSeed, mulberry32, uniformNoise } from './random.js';
 
 /** Options of {@link createGan}. */
 export interface CreateGanOptions {
@@ -31,6 +31,12 @@ export interface StepMetrics {
   dFake: number;
 }
 
+/** What {@link Gan.discriminatorStep} measured. */
+export type DiscriminatorMetrics = Pick<StepMetrics, 'dLoss' | 'dReal' | 'dFake'>;
+
+/** What {@link Gan.generatorStep} measured. */
+export type GeneratorMetrics = Pick<StepMetrics, 'gLoss'>;
+
 /** Options of {@link Gan.sample}. */
 export interface SampleOptions {
   /** Seed of the noise. @defaultValue `0` */
@@ -57,10 +63,6 @@ export function toUint8(values: Float32Array | number[]): Uint8Array {
     out[index] = value < 0 ? 0 : Math.min(value, 255);
   }
   return out;
-}
-
-function softplus(x: tf.Tensor): tf.Tensor {
-  return tf.softplus(x);
 }
 
 /**
@@ -98,8 +100,8 @@ export class Gan {
     this.seed = options.seed;
     this.nZ = definition.nZ;
     this.classes = definition.classes;
-    this.generator = definition.generator(new LayerFactory(mixSeed(options.seed, 1), 'g'));
-    this.discriminator = definition.discriminator(new LayerFactory(mixSeed(options.seed, 2), 'd'));
+    this.generator = definition.generator(new LayerFactory(deriveSeed(options.seed, 1), 'g'));
+    this.discriminator = definition.discriminator(new LayerFactory(deriveSeed(options.seed, 2), 'd'));
     this.generatorVariables = trainableVariables(this.generator.model);
     this.discriminatorVariables = trainableVariables(this.discriminator.model);
     const optimizers = definition.optimizers[options.style];
@@ -187,7 +189,7 @@ export class Gan {
    * @param n - how many
    * @param options - noise seed and, for a conditional GAN, the classes
    * @returns `n * 784` bytes (0..255), image after image, row-major 28x28
-   * @throws {@link GanError} `option` for a bad count or labels
+   * @throws `TfkitOptionError` for a bad count or labels
    * @example
    * ```ts
    * const sneakers = gan.sample(10, { seed: 1, labels: 7 }); // conditional preset
@@ -195,12 +197,17 @@ export class Gan {
    */
   sample(n: number, options: SampleOptions = {}): Uint8Array {
     this.assertAlive();
-    if (!Number.isInteger(n) || n < 1) throw new GanError('option', `sample(n) needs a positive integer, got ${n}.`);
-    const noise = uniformNoise(n * this.nZ, mixSeed(options.seed ?? 0, 0x5a));
+    if (!Number.isInteger(n) || n < 1)
+      throw optionError('n', `sample(n) needs a positive integer, got ${n}. Pass e.g. 100.`, n);
+    const seed = options.seed ?? 0;
+    if (!Number.isSafeInteger(seed) || seed < 0) {
+      throw optionError('seed', `sample() needs a non-negative integer seed, got ${seed}. Pass e.g. 1.`, seed);
+    }
+    const noise = createRng(deriveSeed(seed, 0x5a)).fillUniform(new Float32Array(n * this.nZ), -1, 1);
     const labels = this.classes > 0 ? this.labelArray(n, options.labels) : undefined;
     if (labels === undefined && options.labels !== undefined) {
-      throw new GanError(
-        'option',
+      throw optionError(
+        'labels',
         `labels need a conditional GAN; preset '${this.preset}' has none. Use preset 'conditional'.`,
       );
     }
@@ -220,8 +227,8 @@ export class Gan {
     for (let index = 0; index < n; index++) {
       const label = labels === undefined ? index % this.classes : typeof labels === 'number' ? labels : labels[index];
       if (label === undefined || !Number.isInteger(label) || label < 0 || label >= this.classes) {
-        throw new GanError(
-          'option',
+        throw optionError(
+          'labels',
           `label ${String(label)} for image ${index} is not a class 0..${this.classes - 1}; pass one label or one per image.`,
         );
       }
@@ -231,86 +238,148 @@ export class Gan {
   }
 
   /**
-   * One training iteration: a discriminator step on `real` plus as many generated images, then a
-   * generator step on a fresh batch of noise of the same size. Every random draw (noise, fake
-   * labels, dropout masks) comes from `seed`, so the same state and seed give the same result.
+   * One training iteration: {@link Gan.discriminatorStep} on `real` plus as many generated images,
+   * then {@link Gan.generatorStep} on a fresh batch of noise of the same size. Every random draw
+   * (noise, fake labels, dropout masks) comes from `seed`, so the same state and seed give the same
+   * result.
    *
    * @param real - real images `[b, 784]` in [-1, 1]; not disposed
    * @param realLabels - one-hot labels `[b, classes]` (conditional GAN only); not disposed
    * @param seed - seed of this step's random draws
    * @returns the losses and mean discriminator outputs
-   * @throws {@link GanError} `option` for bad shapes or missing labels
+   * @throws {@link GanDataError} for bad shapes or missing labels
+   * @example
+   * ```ts
+   * const { dLoss, gLoss } = gan.trainStep(batch, undefined, 42);
+   * ```
    */
   trainStep(real: tf.Tensor2D, realLabels: tf.Tensor2D | undefined, seed: number): StepMetrics {
+    const random = createRng(seed);
+    const discriminator = this.discriminatorStep(real, realLabels, random);
+    const generator = this.generatorStep(real.shape[0], random);
+    return { ...discriminator, ...generator };
+  }
+
+  /**
+   * One discriminator update: `real` (label "real") and as many images from the generator (label
+   * "fake", made outside the gradient tape), in the given style: `'split'` scores the two batches
+   * separately with the standard loss; `'stacked'` scores one concatenated batch against smoothed
+   * targets 0.9 / 0.1, as the book's Keras code does.
+   *
+   * @param real - real images `[b, 784]` in [-1, 1]; not disposed
+   * @param realLabels - one-hot labels `[b, classes]` (conditional GAN only); not disposed
+   * @param random - the step's random stream (fake noise, fake labels, dropout masks)
+   * @param style - how to score the two batches; defaults to the GAN's {@link Gan.style}
+   * @returns the discriminator loss and mean D(x), D(G(z))
+   * @throws {@link GanDataError} for bad shapes or missing labels
+   * @example
+   * ```ts
+   * const random = createRng(7);
+   * const { dLoss } = gan.discriminatorStep(batch, undefined, random, 'split');
+   * ```
+   */
+  discriminatorStep(
+    real: tf.Tensor2D,
+    realLabels: tf.Tensor2D | undefined,
+    random: Rng,
+    style: GanStyle = this.style,
+  ): DiscriminatorMetrics {
     this.assertAlive();
     if (real.rank !== 2 || real.shape[1] !== 784) {
-      throw new GanError('data', `real images must have shape [batch, 784], got [${real.shape.join(', ')}].`);
+      throw new GanDataError({
+        message: `real images must have shape [batch, 784], got [${real.shape.join(', ')}].`,
+      });
     }
     this.checkLabels(realLabels, real.shape[0]);
     const batch = real.shape[0];
-    const random = mulberry32(seed);
-    const nextSeed = () => Math.floor(random.next() * 4294967296);
-    const context = { training: true, nextSeed };
-    const fakeLabels = (): tf.Tensor2D | undefined => {
-      if (this.classes === 0) return undefined;
-      const labels = new Int32Array(batch);
-      for (let index = 0; index < batch; index++) labels[index] = Math.floor(random.next() * this.classes);
-      return tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), this.classes).toFloat() as tf.Tensor2D);
-    };
-    const noise = () => tf.tensor2d(uniformNoise(batch * this.nZ, nextSeed()), [batch, this.nZ]);
-
-    // Discriminator step. The fakes are made outside the gradient tape.
-    const zD = noise();
-    const labelsD = fakeLabels();
-    const fake = tf.tidy(() => this.generator.forward(zD, labelsD, context));
+    const context = this.trainingContext(random);
+    const z = this.noise(batch, random);
+    const fakeLabels = this.fakeLabels(batch, random);
+    const fake = tf.tidy(() => this.generator.forward(z, fakeLabels, context));
     let dReal: tf.Scalar | undefined;
     let dFake: tf.Scalar | undefined;
-    const dStep = tf.variableGrads(() => {
-      let loss: tf.Scalar;
-      if (this.style === 'split') {
+    const step = tf.variableGrads(() => {
+      if (style === 'split') {
         const realLogits = this.discriminator.forward(real, realLabels, context);
-        const fakeLogits = this.discriminator.forward(fake, labelsD, context);
+        const fakeLogits = this.discriminator.forward(fake, fakeLabels, context);
         dReal = tf.keep(tf.mean(tf.sigmoid(realLogits)) as tf.Scalar);
         dFake = tf.keep(tf.mean(tf.sigmoid(fakeLogits)) as tf.Scalar);
-        loss = tf.add(tf.mean(softplus(tf.neg(realLogits))), tf.mean(softplus(fakeLogits))) as tf.Scalar;
-      } else {
-        const images = tf.concat([real, fake as tf.Tensor2D], 0);
-        const labels = realLabels && labelsD ? tf.concat([realLabels, labelsD], 0) : undefined;
-        const logits = this.discriminator.forward(images, labels, context);
-        const targets = tf.concat([tf.fill([batch, 1], 0.9), tf.fill([batch, 1], 0.1)], 0);
-        const probabilities = tf.sigmoid(logits);
-        dReal = tf.keep(tf.mean(probabilities.slice([0, 0], [batch, 1])) as tf.Scalar);
-        dFake = tf.keep(tf.mean(probabilities.slice([batch, 0], [batch, 1])) as tf.Scalar);
-        loss = tf.mean(
-          tf.add(tf.mul(targets, softplus(tf.neg(logits))), tf.mul(tf.sub(1, targets), softplus(logits))),
-        ) as tf.Scalar;
+        return tf.add(tf.mean(tf.softplus(tf.neg(realLogits))), tf.mean(tf.softplus(fakeLogits))) as tf.Scalar;
       }
-      return loss;
+      const images = tf.concat([real, fake as tf.Tensor2D], 0);
+      const labels = realLabels && fakeLabels ? tf.concat([realLabels, fakeLabels], 0) : undefined;
+      const logits = this.discriminator.forward(images, labels, context);
+      const targets = tf.concat([tf.fill([batch, 1], 0.9), tf.fill([batch, 1], 0.1)], 0);
+      const probabilities = tf.sigmoid(logits);
+      dReal = tf.keep(tf.mean(probabilities.slice([0, 0], [batch, 1])) as tf.Scalar);
+      dFake = tf.keep(tf.mean(probabilities.slice([batch, 0], [batch, 1])) as tf.Scalar);
+      return tf.mean(
+        tf.add(tf.mul(targets, tf.softplus(tf.neg(logits))), tf.mul(tf.sub(1, targets), tf.softplus(logits))),
+      ) as tf.Scalar;
     }, this.discriminatorVariables);
-    tf.dispose([zD, fake]);
-    this.discriminatorOptimizer.apply(this.discriminatorVariables.map((variable) => dStep.grads[variable.name]!));
-    tf.dispose(dStep.grads);
-
-    // Generator step on fresh noise, through the (not updated) discriminator.
-    const zG = noise();
-    const labelsG = fakeLabels();
-    const gStep = tf.variableGrads(() => {
-      const images = this.generator.forward(zG, labelsG, context);
-      const logits = this.discriminator.forward(images, labelsG, context);
-      return tf.mean(softplus(tf.neg(logits))) as tf.Scalar;
-    }, this.generatorVariables);
-    this.generatorOptimizer.apply(this.generatorVariables.map((variable) => gStep.grads[variable.name]!));
-    tf.dispose(gStep.grads);
-    tf.dispose([zG, labelsD, labelsG]);
-
-    const metrics: StepMetrics = {
-      dLoss: dStep.value.dataSync()[0]!,
-      gLoss: gStep.value.dataSync()[0]!,
+    tf.dispose([z, fake, fakeLabels]);
+    this.discriminatorOptimizer.apply(this.discriminatorVariables.map((variable) => step.grads[variable.name]!));
+    tf.dispose(step.grads);
+    const metrics: DiscriminatorMetrics = {
+      dLoss: step.value.dataSync()[0]!,
       dReal: dReal!.dataSync()[0]!,
       dFake: dFake!.dataSync()[0]!,
     };
-    tf.dispose([dStep.value, gStep.value, dReal!, dFake!]);
+    tf.dispose([step.value, dReal!, dFake!]);
     return metrics;
+  }
+
+  /**
+   * One generator update on `batchSize` fresh noise vectors (and random labels for a conditional
+   * GAN), through the current discriminator (which is not updated), with the non-saturating loss
+   * `-mean(log D(G(z)))`.
+   *
+   * @param batchSize - how many images to generate
+   * @param random - the step's random stream (noise, labels, dropout masks)
+   * @returns the generator loss
+   * @throws `TfkitOptionError` for a bad batch size
+   * @example
+   * ```ts
+   * const { gLoss } = gan.generatorStep(100, createRng(7));
+   * ```
+   */
+  generatorStep(batchSize: number, random: Rng): GeneratorMetrics {
+    this.assertAlive();
+    if (!Number.isInteger(batchSize) || batchSize < 1) {
+      throw optionError('batchSize', `must be a positive integer, got ${batchSize}. Pass e.g. 100.`, batchSize);
+    }
+    const context = this.trainingContext(random);
+    const z = this.noise(batchSize, random);
+    const labels = this.fakeLabels(batchSize, random);
+    const step = tf.variableGrads(() => {
+      const images = this.generator.forward(z, labels, context);
+      const logits = this.discriminator.forward(images, labels, context);
+      return tf.mean(tf.softplus(tf.neg(logits))) as tf.Scalar;
+    }, this.generatorVariables);
+    this.generatorOptimizer.apply(this.generatorVariables.map((variable) => step.grads[variable.name]!));
+    tf.dispose(step.grads);
+    tf.dispose([z, labels]);
+    const metrics: GeneratorMetrics = { gLoss: step.value.dataSync()[0]! };
+    step.value.dispose();
+    return metrics;
+  }
+
+  /** Forward context of a training pass: dropout masks seeded from `random`. */
+  private trainingContext(random: Rng): ForwardContext {
+    return { training: true, nextSeed: () => random.nextUint32() };
+  }
+
+  /** A batch of uniform noise in [-1, 1) from `random`. */
+  private noise(batch: number, random: Rng): tf.Tensor2D {
+    return tf.tensor2d(random.fillUniform(new Float32Array(batch * this.nZ), -1, 1), [batch, this.nZ]);
+  }
+
+  /** Random one-hot labels for generated images (conditional GAN), else undefined. */
+  private fakeLabels(batch: number, random: Rng): tf.Tensor2D | undefined {
+    if (this.classes === 0) return undefined;
+    const labels = new Int32Array(batch);
+    for (let index = 0; index < batch; index++) labels[index] = random.integers(this.classes);
+    return tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), this.classes).toFloat() as tf.Tensor2D);
   }
 
   /** A copy of every weight and optimizer slot, for checkpoints. */
@@ -328,25 +397,23 @@ export class Gan {
 
   /**
    * Restores a state from {@link Gan.getState}.
-   * @throws {@link GanError} `checkpoint` when it belongs to another model
+   * @throws {@link GanCheckpointError} when it belongs to another model
    */
   setState(state: GanState): void {
     this.assertAlive();
     const all = [...this.generator.model.weights, ...this.discriminator.model.weights];
     if (state.weights.length !== all.length) {
-      throw new GanError(
-        'checkpoint',
-        `the state has ${state.weights.length} weights, this GAN ${all.length}; it belongs to another preset.`,
-      );
+      throw new GanCheckpointError({
+        message: `the state has ${state.weights.length} weights, this GAN ${all.length}; it belongs to another preset.`,
+      });
     }
     all.forEach((weight, index) => {
       const values = state.weights[index]!;
       const size = weight.shape.reduce((a, b) => (a ?? 1) * (b ?? 1), 1)!;
       if (values.length !== size) {
-        throw new GanError(
-          'checkpoint',
-          `weight ${weight.name} has ${values.length} values in the state, expected ${size}.`,
-        );
+        throw new GanCheckpointError({
+          message: `weight ${weight.name} has ${values.length} values in the state, expected ${size}.`,
+        });
       }
     });
     tf.tidy(() => {
@@ -377,25 +444,30 @@ export class Gan {
     this.discriminator.model.dispose();
   }
 
+  /** Same as {@link Gan.dispose}, for `using gan = createGan()`. */
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
   /** True after {@link Gan.dispose}. */
   get isDisposed(): boolean {
     return this.disposed;
   }
 
   private assertAlive(): void {
-    if (this.disposed) throw new GanError('option', 'this GAN was disposed; create a new one with createGan().');
+    if (this.disposed)
+      throw new GanDisposedError({ message: 'this GAN was disposed; create a new one with createGan().' });
   }
 
   private checkLabels(labels: tf.Tensor | undefined, batch: number): void {
     if (this.classes === 0) {
-      if (labels) throw new GanError('option', `preset '${this.preset}' takes no labels; use preset 'conditional'.`);
+      if (labels) throw optionError('labels', `preset '${this.preset}' takes no labels; use preset 'conditional'.`);
       return;
     }
     if (labels?.rank !== 2 || labels.shape[0] !== batch || labels.shape[1] !== this.classes) {
-      throw new GanError(
-        'data',
-        `the conditional GAN needs one-hot labels of shape [${batch}, ${this.classes}]; pass the dataset's labels.`,
-      );
+      throw new GanDataError({
+        message: `the conditional GAN needs one-hot labels of shape [${batch}, ${this.classes}]; pass the dataset's labels.`,
+      });
     }
   }
 }
@@ -405,7 +477,7 @@ export class Gan {
  *
  * @param options - preset, training style, seed and optional optimizer overrides
  * @returns a new {@link Gan}; dispose it when done
- * @throws {@link GanError} `option` for an unknown preset or style
+ * @throws `TfkitOptionError` for an unknown preset or style or a bad seed
  * @example
  * ```ts
  * const gan = createGan({ preset: 'dense', style: 'split', seed: 1 });
@@ -415,13 +487,19 @@ export class Gan {
 export function createGan(options: CreateGanOptions = {}): Gan {
   const preset = options.preset ?? 'dense-tuned';
   if (!(preset in presets)) {
-    throw new GanError('option', `unknown preset '${String(preset)}'; use one of ${Object.keys(presets).join(', ')}.`);
+    throw optionError(
+      'preset',
+      `unknown preset '${String(preset)}'${didYouMean(String(preset), Object.keys(presets))}; use one of ${Object.keys(presets).join(', ')}.`,
+      preset,
+    );
   }
   const style = options.style ?? presets[preset].defaultStyle;
   if (style !== 'split' && style !== 'stacked') {
-    throw new GanError('option', `unknown style '${String(style)}'; use 'split' or 'stacked'.`);
+    throw optionError('style', `unknown style '${String(style)}'; use 'split' or 'stacked'.`, style);
   }
   const seed = options.seed ?? 0;
-  if (!Number.isInteger(seed)) throw new GanError('option', `seed must be an integer, got ${seed}.`);
+  if (!Number.isSafeInteger(seed) || seed < 0) {
+    throw optionError('seed', `must be a non-negative integer, got ${seed}. Pass e.g. 1.`, seed);
+  }
   return new Gan({ ...options, preset, style, seed });
 }

@@ -1,5 +1,5 @@
-import { GanError } from './errors.js';
-import { writeFileAtomic } from './files.js';
+import { writeFileAtomic } from '@tfkit/core/node';
+import { GanDataError, GanEncoderError } from './errors.js';
 
 const SIDE = 28;
 const PIXELS = SIDE * SIDE;
@@ -18,7 +18,7 @@ export interface GridOptions {
 
 function imageCount(images: Uint8Array): number {
   if (images.length === 0 || images.length % PIXELS !== 0) {
-    throw new GanError('data', `expected n * 784 bytes of 28x28 images, got ${images.length}.`);
+    throw new GanDataError({ message: `expected n * 784 bytes of 28x28 images, got ${images.length}.` });
   }
   return images.length / PIXELS;
 }
@@ -29,7 +29,7 @@ function imageCount(images: Uint8Array): number {
  * @param images - `n * 784` bytes, image after image
  * @param options - layout
  * @returns the pixels and the grid's width and height
- * @throws {@link GanError} `data` when the byte count is not a multiple of 784
+ * @throws {@link GanDataError} when the byte count is not a multiple of 784
  */
 export function gridPixels(
   images: Uint8Array,
@@ -62,7 +62,7 @@ export function gridPixels(
  * @param images - `n * 784` bytes (0..255), as {@link Gan.sample} returns
  * @param options - layout
  * @returns the PNG file's bytes
- * @throws {@link GanError} `data` for a bad byte count, `io` when sharp cannot be loaded
+ * @throws {@link GanDataError} for a bad byte count, {@link GanEncoderError} when sharp cannot be loaded
  * @example
  * ```ts
  * await writeFile('grid.png', await encodeGrid(gan.sample(100, { seed: 1 }), { columns: 10 }));
@@ -74,7 +74,8 @@ export async function encodeGrid(images: Uint8Array, options: GridOptions = {}):
   try {
     sharp = (await import('sharp')).default;
   } catch (error) {
-    throw new GanError('io', 'sharp could not be loaded to encode PNG; install sharp >= 0.35 (`npm i sharp`).', {
+    throw new GanEncoderError({
+      message: 'sharp could not be loaded to encode PNG; install sharp >= 0.35 (`npm i sharp`).',
       cause: error,
     });
   }
@@ -90,7 +91,7 @@ export async function encodeGrid(images: Uint8Array, options: GridOptions = {}):
  *
  * @param images - `n * 784` bytes
  * @returns the file's bytes
- * @throws {@link GanError} `data` for a bad byte count
+ * @throws {@link GanDataError} for a bad byte count
  */
 export function encodeNpy(images: Uint8Array): Uint8Array {
   const n = imageCount(images);
@@ -113,7 +114,7 @@ export function encodeNpy(images: Uint8Array): Uint8Array {
  *
  * @param file - destination path
  * @param images - `n * 784` bytes, as {@link Gan.sample} returns
- * @throws {@link GanError} `data` for a bad byte count, `io` when it cannot be written
+ * @throws {@link GanDataError} for a bad byte count, `FileWriteError` when it cannot be written
  * @example
  * ```ts
  * await saveNpy('samples.npy', gan.sample(64, { seed: 2 }));
@@ -129,7 +130,7 @@ export async function saveNpy(file: string, images: Uint8Array): Promise<void> {
  * @param file - destination path
  * @param images - `n * 784` bytes
  * @param options - layout
- * @throws {@link GanError} as {@link encodeGrid}, or `io`
+ * @throws as {@link encodeGrid}, or `FileWriteError` when it cannot be written
  */
 export async function saveGrid(file: string, images: Uint8Array, options: GridOptions = {}): Promise<void> {
   await writeFileAtomic(file, await encodeGrid(images, options));

@@ -8,13 +8,23 @@
  */
 export { CHECKPOINT_FILE, type CheckpointMeta, type EpochLog, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 export type { GanData } from './data.js';
-export { GanError, type GanErrorCode } from './errors.js';
+export {
+  GanAssetError,
+  GanCheckpointError,
+  GanDataError,
+  GanDisposedError,
+  GanEncoderError,
+  GanError,
+  type GanErrorOptions,
+} from './errors.js';
 export type { AdamSpec, OptimizerSpec, SgdSpec } from './fused-optimizer.js';
 export {
   type CreateGanOptions,
   createGan,
+  type DiscriminatorMetrics,
   Gan,
   type GanState,
+  type GeneratorMetrics,
   type SampleOptions,
   type StepMetrics,
   toUint8,
@@ -23,12 +33,13 @@ export { encodeGrid, encodeNpy, type GridOptions, gridPixels, saveGrid, saveNpy 
 export { frechetDistance, meanAndCovariance, symmetricEigen, symmetricSqrt } from './linalg.js';
 export type { ForwardContext, Network } from './networks.js';
 export { type GanPreset, type GanStyle, presets } from './presets.js';
-export { type QuickRunEpoch, type QuickRunOptions, type QuickRunResult, quickRun } from './quick-run.js';
 export { type FeatureStats, type QualityScore, Scorer, type ScorerManifest } from './score.js';
 export {
   type BatchProgress,
   type EpochEnd,
   formatEpochLine,
+  type GanBatchLogs,
+  type GanEpochLogs,
   type TrainGanCallbacks,
   type TrainGanOptions,
   type TrainGanResult,

@@ -1,10 +1,10 @@
+import { createRng } from '@tfkit/core';
 import { describe, expect, it } from 'vitest';
 import { frechetDistance, meanAndCovariance, multiply, symmetricEigen, symmetricSqrt } from './linalg.js';
-import { mulberry32 } from './random.js';
 
 function randomSpd(n: number, seed: number): Float64Array {
-  const random = mulberry32(seed);
-  const a = Float64Array.from({ length: n * n }, () => random.next() - 0.5);
+  const random = createRng(seed);
+  const a = Float64Array.from({ length: n * n }, () => random.random() - 0.5);
   const at = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) at[i * n + j] = a[j * n + i]!;
   const spd = multiply(a, at, n);

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { ensureBackend } from '@tfkit/backend';
 import { expectNoTensorLeak } from '@tfkit/backend/testing';
+import { TfkitOptionError } from '@tfkit/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createGan, GanError, type GanPreset } from './index.js';
+import { createGan, GanDisposedError, type GanPreset } from './index.js';
 
 beforeAll(async () => {
   await ensureBackend({ log: false });
@@ -81,9 +82,11 @@ describe('createGan', () => {
       createGan({ style: 'joint' as 'split' });
       expect.unreachable();
     } catch (error) {
-      expect(GanError.isInstance(error)).toBe(true);
-      expect((error as GanError).name).toBe('Tfkit_GanOptionError');
-      expect((error as Error).message).toMatch(/^\[@tfkit\/gan\] unknown style 'joint'; use 'split' or 'stacked'\.$/);
+      expect(TfkitOptionError.isInstance(error)).toBe(true);
+      expect((error as TfkitOptionError).option).toBe('style');
+      expect((error as Error).message).toBe(
+        "[@tfkit/gan] Invalid option `style`: unknown style 'joint'; use 'split' or 'stacked'.",
+      );
     }
   });
 
@@ -92,7 +95,11 @@ describe('createGan', () => {
     gan.dispose();
     gan.dispose();
     expect(gan.isDisposed).toBe(true);
-    expect(() => gan.sample(1)).toThrow(/disposed/);
+    expect(() => gan.sample(1)).toThrow(/disposed; create a new one/);
+    expect(() => gan.sample(1)).toThrow(GanDisposedError);
+    const other = createGan({ preset: 'dense' });
+    other[Symbol.dispose]();
+    expect(other.isDisposed).toBe(true);
   });
 });
 
@@ -105,7 +112,7 @@ describe('Gan.sample', () => {
       expect(first.length).toBe(3 * 784);
       expect(gan.sample(3, { seed: 9 })).toEqual(first);
       expect(gan.sample(3, { seed: 10 })).not.toEqual(first);
-      expect(() => gan.sample(0)).toThrow(GanError);
+      expect(() => gan.sample(0)).toThrow(TfkitOptionError);
       expect(() => gan.sample(2, { labels: 1 })).toThrow(/conditional/);
       gan.dispose();
     });

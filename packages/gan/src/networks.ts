@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { mixSeed } from './random.js';
+import { deriveSeed } from '@tfkit/core';
 
 /** Per-call settings of a forward pass. */
 export interface ForwardContext {
@@ -38,7 +38,7 @@ export class LayerFactory {
 
   /** A seeded Glorot-uniform initialiser, different for every layer. */
   kernel(): ReturnType<typeof tf.initializers.glorotUniform> {
-    return tf.initializers.glorotUniform({ seed: mixSeed(this.seed, this.index++) });
+    return tf.initializers.glorotUniform({ seed: deriveSeed(this.seed, this.index++) });
   }
 }
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ensureBackend } from '@tfkit/backend';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { quickRun } from './index.js';
+import { quickRun } from './quick.js';
 
 beforeAll(async () => {
   await ensureBackend({ log: false });
@@ -19,7 +19,7 @@ describe('quality of a short tuned run', () => {
       seed: 1,
       scoreCount: 500,
       scoreEveryEpoch: false,
-      onEpochEnd: (epoch) => void grids.push(epoch.grid),
+      onEpochEnd: (_, logs) => void grids.push(logs.grid),
     });
     expect(run.epochs).toHaveLength(6);
     expect(grids.every((grid) => grid.subarray(1, 4).toString() === 'PNG')).toBe(true);

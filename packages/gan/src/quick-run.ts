@@ -1,12 +1,12 @@
 import { ensureBackend } from '@tfkit/backend';
+import { createRng, deriveSeed, invokeCallback, type LoopCallback } from '@tfkit/core';
 import { loadFashionMnist } from '@tfkit/datasets';
 import type { EpochLog } from './checkpoint.js';
 import type { GanData } from './data.js';
 import { createGan } from './gan.js';
 import type { GanPreset, GanStyle } from './presets.js';
-import { mixSeed } from './random.js';
 import { type QualityScore, Scorer } from './score.js';
-import { type BatchProgress, trainGan } from './train.js';
+import { type GanBatchLogs, trainGan } from './train.js';
 
 /** Options of {@link quickRun}. */
 export interface QuickRunOptions {
@@ -30,10 +30,12 @@ export interface QuickRunOptions {
   scoreCount?: number;
   /** Compute FID after every epoch (else only after the last). @defaultValue `true` */
   scoreEveryEpoch?: boolean;
-  /** Progress per batch. */
-  onBatchEnd?: (progress: BatchProgress) => void | Promise<void>;
-  /** Called after every epoch with its grid and score. */
-  onEpochEnd?: (epoch: QuickRunEpoch) => void | Promise<void>;
+  /** After every batch, with its index over the whole run (from 0) and the same logs as `trainGan`'s. */
+  onBatchEnd?: LoopCallback<GanBatchLogs> | undefined;
+  /** After every epoch, with its index and its logs: losses, grid and score. */
+  onEpochEnd?: LoopCallback<QuickRunEpoch> | undefined;
+  /** Stops after the current batch when aborted; the result has the finished epochs and `stopped: true`. */
+  signal?: AbortSignal | undefined;
   /** Book-style log lines. @defaultValue none */
   log?: (line: string) => void;
 }
@@ -62,6 +64,8 @@ export interface QuickRunResult {
   noiseScore: QualityScore;
   /** Score of the training images themselves against the reference (the ceiling). */
   realScore: QualityScore;
+  /** True when `signal` stopped the run early. */
+  stopped: boolean;
 }
 
 /**
@@ -71,7 +75,7 @@ export interface QuickRunResult {
  *
  * @param options - preset, epochs, seed, callbacks
  * @returns per-epoch results
- * @throws {@link GanError} for bad options; dataset errors from `@tfkit/datasets`
+ * @throws `TfkitOptionError` for bad options; dataset errors from `@tfkit/datasets`
  * @example
  * ```ts
  * const run = await quickRun({ preset: 'dense-tuned', epochs: 3 });
@@ -90,11 +94,8 @@ export async function quickRun(options: QuickRunOptions = {}): Promise<QuickRunR
   try {
     const referenceStats = scorer.stats(reference);
     const noise = new Uint8Array(scoreCount * 784);
-    let state = mixSeed(seed, 0x4015e) >>> 0;
-    for (let index = 0; index < noise.length; index++) {
-      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-      noise[index] = state >>> 24;
-    }
+    const random = createRng(deriveSeed(seed, 0x4015e));
+    for (let index = 0; index < noise.length; index++) noise[index] = random.nextUint32() >>> 24;
     const noiseScore = scorer.compare(noise, referenceStats);
     const realImages = data.images instanceof Uint8Array ? data.images : undefined;
     const realScore = realImages
@@ -102,40 +103,39 @@ export async function quickRun(options: QuickRunOptions = {}): Promise<QuickRunR
       : noiseScore;
     const epochs: QuickRunEpoch[] = [];
     const total = options.epochs ?? 5;
-    await trainGan(gan, data, {
+    const result = await trainGan(gan, data, {
       epochs: total,
       batchSize: options.batchSize ?? 50,
       seed,
       sampleEvery: 1,
       log: options.log ?? false,
       ...(options.maxBatchesPerEpoch ? { maxBatchesPerEpoch: options.maxBatchesPerEpoch } : {}),
-      callbacks: {
-        ...(options.onBatchEnd ? { onBatchEnd: options.onBatchEnd } : {}),
-        onEpochEnd: async (end) => {
-          const scoreNow = options.scoreEveryEpoch !== false || end.epoch === total - 1;
-          const entry: QuickRunEpoch = {
-            epoch: end.epoch,
-            dLoss: end.dLoss,
-            gLoss: end.gLoss,
-            dReal: end.dReal,
-            dFake: end.dFake,
-            line: end.line,
-            grid: end.grid!,
-            seconds: end.seconds,
-          };
-          if (scoreNow) {
-            const labels = gan.classes > 0 ? { labels: Array.from({ length: scoreCount }, (_, i) => i % 10) } : {};
-            entry.score = scorer.compare(
-              gan.sample(scoreCount, { seed: mixSeed(seed, 0x5c0e), ...labels }),
-              referenceStats,
-            );
-          }
-          epochs.push(entry);
-          await options.onEpochEnd?.(entry);
-        },
+      signal: options.signal,
+      onBatchEnd: options.onBatchEnd,
+      onEpochEnd: async (_, end) => {
+        const scoreNow = options.scoreEveryEpoch !== false || end.epoch === total - 1;
+        const entry: QuickRunEpoch = {
+          epoch: end.epoch,
+          dLoss: end.dLoss,
+          gLoss: end.gLoss,
+          dReal: end.dReal,
+          dFake: end.dFake,
+          line: end.line,
+          grid: end.grid!,
+          seconds: end.seconds,
+        };
+        if (scoreNow) {
+          const labels = gan.classes > 0 ? { labels: Array.from({ length: scoreCount }, (_, i) => i % 10) } : {};
+          entry.score = scorer.compare(
+            gan.sample(scoreCount, { seed: deriveSeed(seed, 0x5c0e), ...labels }),
+            referenceStats,
+          );
+        }
+        epochs.push(entry);
+        await invokeCallback(options.onEpochEnd, end.epoch, entry);
       },
     });
-    return { preset, backend: backend.name, epochs, noiseScore, realScore };
+    return { preset, backend: backend.name, epochs, noiseScore, realScore, stopped: result.stopped };
   } finally {
     gan.dispose();
     scorer.dispose();

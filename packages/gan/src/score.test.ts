@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ensureBackend } from '@tfkit/backend';
 import { loadFashionMnist } from '@tfkit/datasets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FeatureStats, GanError, Scorer } from './index.js';
+import { type FeatureStats, GanAssetError, GanError, Scorer } from './index.js';
 
 let scorer: Scorer;
 let train: Uint8Array;
@@ -61,8 +61,9 @@ describe('Scorer', () => {
     bytes[10] = bytes[10]! ^ 1;
     await writeFile(weights, bytes);
     const error = await Scorer.load({ directory: pathToFileURL(`${directory}/`) }).catch((caught: unknown) => caught);
+    expect(GanAssetError.isInstance(error)).toBe(true);
     expect(GanError.isInstance(error)).toBe(true);
-    expect((error as Error).message).toMatch(/weights.bin is damaged/);
+    expect((error as Error).message).toMatch(/weights.bin is damaged .*; reinstall @tfkit\/gan\.$/);
     await rm(directory, { recursive: true, force: true });
   });
 

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { GanError } from './errors.js';
-import { sha256 } from './files.js';
+import { sha256 } from '@tfkit/core/node';
+import { GanAssetError, GanDataError } from './errors.js';
 import { frechetDistance, meanAndCovariance } from './linalg.js';
 
 /** Feature statistics of an image set on the scorer's penultimate layer. */
@@ -58,15 +58,15 @@ async function readChecked(directory: URL, name: string, manifest: ScorerManifes
   try {
     bytes = await readFile(fileURLToPath(new URL(name, directory)));
   } catch (error) {
-    throw new GanError('asset', `the classifier file ${name} is missing from the package; reinstall @tfkit/gan.`, {
+    throw new GanAssetError({
+      message: `the classifier file ${name} is missing from the package; reinstall @tfkit/gan.`,
       cause: error,
     });
   }
   if (!expected || bytes.length !== expected.bytes || sha256(bytes) !== expected.sha256) {
-    throw new GanError(
-      'asset',
-      `the classifier file ${name} is damaged (size or SHA-256 differs); reinstall @tfkit/gan.`,
-    );
+    throw new GanAssetError({
+      message: `the classifier file ${name} is damaged (size or SHA-256 differs); reinstall @tfkit/gan.`,
+    });
   }
   return bytes;
 }
@@ -78,6 +78,8 @@ async function readChecked(directory: URL, name: string, manifest: ScorerManifes
  * @remarks Owns a `tf.LayersModel`; call {@link Scorer.dispose} when done.
  */
 export class Scorer {
+  private disposed = false;
+
   private constructor(
     private readonly model: tf.LayersModel,
     private readonly featureModel: tf.LayersModel,
@@ -91,7 +93,7 @@ export class Scorer {
    * @param options - `directory`: a `file:` URL (ending in `/`) of another classifier in the same
    *   layout (`manifest.json`, `model.json`, weights); defaults to the one in the package
    * @returns a scorer
-   * @throws {@link GanError} `asset` when a file is missing or damaged
+   * @throws {@link GanAssetError} when a file is missing or damaged
    * @example
    * ```ts
    * const scorer = await Scorer.load();
@@ -106,7 +108,8 @@ export class Scorer {
         await readFile(fileURLToPath(new URL('manifest.json', directory)), 'utf8'),
       ) as ScorerManifest;
     } catch (error) {
-      throw new GanError('asset', 'the classifier manifest is missing from the package; reinstall @tfkit/gan.', {
+      throw new GanAssetError({
+        message: 'the classifier manifest is missing from the package; reinstall @tfkit/gan.',
         cause: error,
       });
     }
@@ -137,11 +140,11 @@ export class Scorer {
    *
    * @param images - `n * 784` bytes (0..255), n >= 2
    * @returns the statistics, to compare with {@link Scorer.compare}
-   * @throws {@link GanError} `data` for a bad byte count
+   * @throws {@link GanDataError} for a bad byte count
    */
   stats(images: Uint8Array): FeatureStats {
     if (images.length < 2 * 784 || images.length % 784 !== 0) {
-      throw new GanError('data', `scoring needs n * 784 bytes with n >= 2, got ${images.length}.`);
+      throw new GanDataError({ message: `scoring needs n * 784 bytes with n >= 2, got ${images.length}.` });
     }
     const count = images.length / 784;
     const size = this.manifest.featureSize;
@@ -198,8 +201,15 @@ export class Scorer {
     return out;
   }
 
-  /** Frees the classifier's weights. */
+  /** Frees the classifier's weights. Safe to call twice. */
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     this.model.dispose();
+  }
+
+  /** Same as {@link Scorer.dispose}, for `using scorer = await Scorer.load()`. */
+  [Symbol.dispose](): void {
+    this.dispose();
   }
 }

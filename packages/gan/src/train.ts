@@ -1,14 +1,27 @@
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { deriveSeed, invokeCallback, type LoopCallback, permutation, shouldStop } from '@tfkit/core';
+import { writeFileAtomic } from '@tfkit/core/node';
 import { type EpochLog, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { checkData, type GanData, makeBatch } from './data.js';
-import { GanError } from './errors.js';
-import { writeFileAtomic } from './files.js';
+import { GanCheckpointError, GanDataError, optionError } from './errors.js';
 import type { Gan, StepMetrics } from './gan.js';
 import { encodeGrid } from './images.js';
-import { mixSeed, permutation } from './random.js';
 
-/** Progress after each batch. */
+/** The logs {@link TrainGanOptions.onBatchEnd} receives after each batch: what the step measured and where it is. */
+export interface GanBatchLogs extends StepMetrics {
+  /** Epoch index, from 0. */
+  epoch: number;
+  /** Batch index within the epoch, from 0. */
+  batchInEpoch: number;
+  /** Batches per epoch. */
+  batchesPerEpoch: number;
+}
+
+/**
+ * Progress after each batch, as the deprecated `callbacks.onBatchEnd` receives it.
+ * @deprecated use the top-level `onBatchEnd(batch, logs)` with {@link GanBatchLogs}
+ */
 export interface BatchProgress {
   /** Epoch index, from 0. */
   epoch: number;
@@ -20,8 +33,8 @@ export interface BatchProgress {
   metrics: StepMetrics;
 }
 
-/** What {@link TrainGanCallbacks.onEpochEnd} receives. */
-export interface EpochEnd extends EpochLog {
+/** The logs {@link TrainGanOptions.onEpochEnd} receives after each epoch. */
+export interface GanEpochLogs extends EpochLog {
   /** The book-style log line. */
   line: string;
   /** Seconds the epoch took. */
@@ -32,12 +45,21 @@ export interface EpochEnd extends EpochLog {
   gridFile?: string;
 }
 
-/** Callbacks of {@link trainGan}; they may be async. */
+/**
+ * What the deprecated `callbacks.onEpochEnd` receives.
+ * @deprecated renamed {@link GanEpochLogs}
+ */
+export type EpochEnd = GanEpochLogs;
+
+/**
+ * The old nested callbacks of {@link trainGan}; they may be async.
+ * @deprecated pass `onBatchEnd(batch, logs)` and `onEpochEnd(epoch, logs)` at the top level of the options
+ */
 export interface TrainGanCallbacks {
   /** After every batch. */
   onBatchEnd?: (progress: BatchProgress) => void | Promise<void>;
   /** After every epoch (after the checkpoint is written). */
-  onEpochEnd?: (epoch: EpochEnd) => void | Promise<void>;
+  onEpochEnd?: (epoch: GanEpochLogs) => void | Promise<void>;
 }
 
 /** Options of {@link trainGan}. */
@@ -48,7 +70,20 @@ export interface TrainGanOptions {
   batchSize?: number;
   /** Seed of shuffling, noise and dropout. @defaultValue `0` */
   seed?: number;
-  /** Progress callbacks. */
+  /**
+   * After every batch, with the batch's index counted from 0 over the whole run (a resumed run
+   * continues the count) and its logs. May return a promise, which is awaited.
+   */
+  onBatchEnd?: LoopCallback<GanBatchLogs> | undefined;
+  /**
+   * After every epoch (after the grid and the checkpoint are written), with the epoch's index
+   * and its logs. May return a promise, which is awaited.
+   */
+  onEpochEnd?: LoopCallback<GanEpochLogs> | undefined;
+  /**
+   * Progress callbacks.
+   * @deprecated pass `onBatchEnd` and `onEpochEnd` at the top level (they get `(index, logs)`); this alias goes in the next minor version
+   */
   callbacks?: TrainGanCallbacks;
   /** Make a grid of the fixed `zTest` images every N epochs (and after the last); 0 for never. @defaultValue `0` */
   sampleEvery?: number;
@@ -62,8 +97,11 @@ export interface TrainGanOptions {
   resume?: boolean;
   /** Where the book-style lines go: `true` for `console.log`, `false` for nowhere, or a function. @defaultValue `true` */
   log?: boolean | ((line: string) => void);
-  /** Stops after the current batch when aborted (after writing a checkpoint of the last full epoch). */
-  signal?: AbortSignal;
+  /**
+   * Stops after the current batch when aborted and returns what it has, with `stopped: true` (a
+   * partial epoch is not logged or checkpointed: the checkpoint stays at the last full epoch).
+   */
+  signal?: AbortSignal | undefined;
   /** Batches per epoch at most (for quick runs). @defaultValue all full batches */
   maxBatchesPerEpoch?: number;
 }
@@ -76,6 +114,8 @@ export interface TrainGanResult {
   startEpoch: number;
   /** Grid files written. */
   gridFiles: string[];
+  /** True when `signal` stopped the run before `epochs`. */
+  stopped: boolean;
 }
 
 /** Formats the book's log line plus D(x) and D(G(z)). */
@@ -87,7 +127,7 @@ export function formatEpochLine(log: EpochLog): string {
 export function zTestImages(gan: Gan, seed: number, count = 100): Uint8Array {
   const labels =
     gan.classes > 0 ? Array.from({ length: count }, (_, index) => Math.floor(index / 10) % gan.classes) : undefined;
-  return gan.sample(count, { seed: mixSeed(seed, 0x7e57), labels });
+  return gan.sample(count, { seed: deriveSeed(seed, 0x7e57), labels });
 }
 
 /**
@@ -103,7 +143,7 @@ export function zTestImages(gan: Gan, seed: number, count = 100): Uint8Array {
  * @param data - images (and labels for the conditional GAN)
  * @param options - see {@link TrainGanOptions}
  * @returns the loss history and the grid files written
- * @throws {@link GanError} `option`/`data` for bad options or data, `checkpoint` for a bad checkpoint
+ * @throws `TfkitOptionError` for bad options, {@link GanDataError} for bad data or diverged losses, {@link GanCheckpointError} for a bad checkpoint
  * @example
  * ```ts
  * const result = await trainGan(gan, { images }, { epochs: 5, seed: 1, sampleEvery: 1, checkpointDir: 'run' });
@@ -115,13 +155,20 @@ export async function trainGan(gan: Gan, data: GanData, options: TrainGanOptions
   const batchSize = options.batchSize ?? 100;
   const seed = options.seed ?? 0;
   if (!Number.isInteger(options.epochs) || options.epochs < 0) {
-    throw new GanError('option', `epochs must be a non-negative integer, got ${options.epochs}.`);
+    throw optionError('epochs', `must be a non-negative integer, got ${options.epochs}. Pass e.g. 5.`, options.epochs);
+  }
+  if (!Number.isSafeInteger(seed) || seed < 0) {
+    throw optionError('seed', `must be a non-negative integer, got ${seed}. Pass e.g. 1.`, seed);
   }
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > count) {
-    throw new GanError('option', `batchSize must be an integer in 1..${count} (the image count), got ${batchSize}.`);
+    throw optionError(
+      'batchSize',
+      `must be an integer in 1..${count} (the image count), got ${batchSize}. Pass e.g. 100.`,
+      batchSize,
+    );
   }
   if (options.resume && !options.checkpointDir) {
-    throw new GanError('option', 'resume needs checkpointDir.');
+    throw optionError('resume', 'resume needs checkpointDir; pass the directory the checkpoints are in.');
   }
   const log =
     options.log === false
@@ -138,20 +185,23 @@ export async function trainGan(gan: Gan, data: GanData, options: TrainGanOptions
     const meta = await loadCheckpoint(options.checkpointDir, gan);
     if (meta) {
       if (meta.seed !== seed || meta.batchSize !== batchSize) {
-        throw new GanError(
-          'checkpoint',
-          `the checkpoint was made with seed ${meta.seed} and batchSize ${meta.batchSize}; resume with the same ones (got ${seed}, ${batchSize}).`,
-        );
+        throw new GanCheckpointError({
+          message: `the checkpoint was made with seed ${meta.seed} and batchSize ${meta.batchSize}; resume with the same ones (got ${seed}, ${batchSize}).`,
+        });
       }
       history = meta.history;
       startEpoch = meta.epoch;
     }
   }
   const gridFiles: string[] = [];
+  let stopped = false;
   for (let epoch = startEpoch; epoch < options.epochs; epoch++) {
-    if (options.signal?.aborted) break;
+    if (shouldStop(options.signal)) {
+      stopped = true;
+      break;
+    }
     const started = performance.now();
-    const order = permutation(count, mixSeed(seed, epoch, 0xda7a));
+    const order = permutation(count, deriveSeed(seed, epoch, 0xda7a));
     const sums = { dLoss: 0, gLoss: 0, dReal: 0, dFake: 0 };
     let done = 0;
     for (let batch = 0; batch < batches; batch++) {
@@ -162,25 +212,33 @@ export async function trainGan(gan: Gan, data: GanData, options: TrainGanOptions
       );
       let metrics: StepMetrics;
       try {
-        metrics = gan.trainStep(images, labels, mixSeed(seed, epoch, batch, 0x57e9));
+        metrics = gan.trainStep(images, labels, deriveSeed(seed, epoch, batch, 0x57e9));
       } finally {
         tf.dispose([images, labels]);
       }
       if (!Number.isFinite(metrics.dLoss) || !Number.isFinite(metrics.gLoss)) {
-        throw new GanError(
-          'data',
-          `the losses became ${metrics.dLoss}/${metrics.gLoss} at epoch ${epoch}, batch ${batch}; lower the learning rate or check the data scaling.`,
-        );
+        throw new GanDataError({
+          message: `the losses became ${metrics.dLoss}/${metrics.gLoss} at epoch ${epoch}, batch ${batch}; lower the learning rate or check the data scaling.`,
+        });
       }
       sums.dLoss += metrics.dLoss;
       sums.gLoss += metrics.gLoss;
       sums.dReal += metrics.dReal;
       sums.dFake += metrics.dFake;
       done++;
+      await invokeCallback(options.onBatchEnd, epoch * batches + batch, {
+        ...metrics,
+        epoch,
+        batchInEpoch: batch,
+        batchesPerEpoch: batches,
+      });
       await options.callbacks?.onBatchEnd?.({ epoch, batch, batches, metrics });
-      if (options.signal?.aborted) break;
+      if (shouldStop(options.signal)) break;
     }
-    if (done < batches) break;
+    if (done < batches) {
+      stopped = true;
+      break;
+    }
     const entry: EpochLog = {
       epoch,
       dLoss: sums.dLoss / done,
@@ -191,7 +249,7 @@ export async function trainGan(gan: Gan, data: GanData, options: TrainGanOptions
     history = [...history, entry];
     const line = formatEpochLine(entry);
     log?.(line);
-    const end: EpochEnd = { ...entry, line, seconds: (performance.now() - started) / 1000 };
+    const end: GanEpochLogs = { ...entry, line, seconds: (performance.now() - started) / 1000 };
     if (sampleEvery > 0 && ((epoch + 1) % sampleEvery === 0 || epoch === options.epochs - 1)) {
       end.grid = await encodeGrid(zTestImages(gan, seed, options.sampleCount ?? 100), { columns: 10 });
       if (sampleDir) {
@@ -211,7 +269,8 @@ export async function trainGan(gan: Gan, data: GanData, options: TrainGanOptions
         history,
       });
     }
+    await invokeCallback(options.onEpochEnd, epoch, end);
     await options.callbacks?.onEpochEnd?.(end);
   }
-  return { history, startEpoch, gridFiles };
+  return { history, startEpoch, gridFiles, stopped };
 }

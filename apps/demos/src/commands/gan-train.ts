@@ -102,10 +102,8 @@ export const ganTrainCommand: Command = {
         checkpointDir: out,
         resume: context.options.resume === true,
         log: (line) => context.print(line),
-        callbacks: {
-          onBatchEnd: ({ epoch, batch, metrics }) =>
-            progress.update(epoch * batches + batch + 1, `d ${metrics.dLoss.toFixed(3)} g ${metrics.gLoss.toFixed(3)}`),
-        },
+        onBatchEnd: (batch, logs) =>
+          progress.update(batch + 1, `d ${logs.dLoss.toFixed(3)} g ${logs.gLoss.toFixed(3)}`),
       });
       progress.finish();
       for (const file of result.gridFiles) context.note(`grid: ${file}`);
