@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { DownloadError } from './errors.js';
+import { download } from '@tfkit/core/node';
+
+export { DownloadError } from '@tfkit/core/node';
 
 /** Progress of a long operation (download or decode), reported through `onProgress`. */
 export interface ProgressEvent {
@@ -19,14 +18,14 @@ export interface ProgressEvent {
 export interface DownloadFileOptions {
   /** URLs of the same file on different mirrors, tried in order. */
   urls: readonly string[];
-  /** Where the file goes. Written to a temporary file next to it, then renamed. */
+  /** Where the file goes. Written to `<destination>.part` next to it, then renamed. */
   destination: string;
   /** Expected SHA-256 of the file (hex). Checked before the file is moved into place. */
   sha256?: string | undefined;
   /** Expected size in bytes. Checked before the file is moved into place. */
   bytes?: number | undefined;
   /**
-   * Extra tries per mirror after a network error or a 5xx answer (with exponential back-off).
+   * Extra tries per mirror after a network error, a stall or a 5xx answer (with exponential back-off).
    * @defaultValue `2`
    */
   retries?: number;
@@ -36,8 +35,9 @@ export interface DownloadFileOptions {
    */
   retryDelayMs?: number;
   /**
-   * Time limit of one attempt in milliseconds.
-   * @defaultValue `300_000`
+   * A try fails when no byte arrives for this long (a stalled server). Before 0.2 this limited the
+   * whole try; a slow but steady transfer is no longer cut off.
+   * @defaultValue `30_000`
    */
   timeoutMs?: number;
   /** Called as bytes arrive. */
@@ -61,58 +61,18 @@ export interface DownloadResult {
   readonly sha256: string;
 }
 
-let temporaryCounter = 0;
-
-class PermanentFailure extends Error {}
-
-async function attempt(url: string, options: DownloadFileOptions): Promise<DownloadResult> {
-  const fetchFunction = options.fetch ?? globalThis.fetch;
-  const response = await fetchFunction(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 300_000) });
-  if (!response.ok || !response.body) {
-    const message = `HTTP ${response.status} ${response.statusText}`;
-    throw response.status >= 500 || response.status === 429 ? new Error(message) : new PermanentFailure(message);
-  }
-  const header = Number(response.headers.get('content-length'));
-  const total = options.bytes ?? (Number.isFinite(header) && header > 0 ? header : undefined);
-  await mkdir(dirname(options.destination), { recursive: true });
-  temporaryCounter += 1;
-  const temporary = `${options.destination}.${process.pid}.${Date.now()}.${temporaryCounter}.tmp`;
-  const hash = createHash('sha256');
-  let loaded = 0;
-  const handle = await open(temporary, 'w');
-  try {
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-      hash.update(chunk);
-      loaded += chunk.length;
-      await handle.write(chunk);
-      options.onProgress?.({ phase: 'download', file: options.destination, loaded, total });
-    }
-    await handle.sync();
-    await handle.close();
-    const sha256 = hash.digest('hex');
-    if (options.bytes !== undefined && loaded !== options.bytes) {
-      throw new PermanentFailure(`got ${loaded} bytes, expected ${options.bytes}`);
-    }
-    if (options.sha256 !== undefined && sha256 !== options.sha256.toLowerCase()) {
-      throw new PermanentFailure(`SHA-256 ${sha256} does not match the expected ${options.sha256}`);
-    }
-    await rename(temporary, options.destination);
-    return { path: options.destination, url, bytes: loaded, sha256 };
-  } catch (error) {
-    await handle.close().catch(() => undefined);
-    await rm(temporary, { force: true });
-    throw error;
-  }
-}
-
 /**
- * Downloads a file from the first mirror that serves it intact, with retries, progress, size and
- * SHA-256 checks, and an atomic write (temporary file + rename): the destination either does not
- * exist or holds the complete, verified file.
+ * Downloads a file from the first mirror that serves it intact: a thin layer over `download` from
+ * `@tfkit/core/node` (retries with back-off, stall timeout, HTTP Range resume of a partial
+ * `<destination>.part`, size and SHA-256 checks, atomic rename, a lock shared by concurrent
+ * processes). The destination either does not exist or holds the complete, verified file.
  *
+ * @deprecated Use `download` from `@tfkit/core/node`, which also reuses a verified file already in
+ * place and accepts md5 hashes; this wrapper goes in the next minor version.
  * @param options - mirrors, destination, expected checksum and size, retry policy
  * @returns where the file went and what it was
- * @throws {@link DownloadError} when every mirror failed; the message lists each URL and why
+ * @throws `DownloadError` (from `@tfkit/core/node`) when every mirror failed; the message lists each
+ * URL and why, and where the file can be placed by hand
  * @example
  * ```ts
  * await downloadFile({
@@ -123,23 +83,23 @@ async function attempt(url: string, options: DownloadFileOptions): Promise<Downl
  * ```
  */
 export async function downloadFile(options: DownloadFileOptions): Promise<DownloadResult> {
-  const retries = options.retries ?? 2;
-  const failures: string[] = [];
-  for (const url of options.urls) {
-    for (let attemptIndex = 0; attemptIndex <= retries; attemptIndex++) {
-      try {
-        return await attempt(url, options);
-      } catch (error) {
-        const reason = (error as Error).message;
-        failures.push(`${url} (try ${attemptIndex + 1}): ${reason}`);
-        if (error instanceof PermanentFailure || attemptIndex === retries) break;
-        await new Promise((resolve) => setTimeout(resolve, (options.retryDelayMs ?? 500) * 2 ** attemptIndex));
-      }
-    }
-  }
-  throw new DownloadError(
-    `could not download ${options.destination}:\n  ${failures.join('\n  ') || 'no URLs given'}\n` +
-      'Check the network or pass other `mirrors`, or copy the file into place by hand.',
-    options.urls,
-  );
+  const { onProgress } = options;
+  const result = await download({
+    urls: options.urls,
+    destination: options.destination,
+    hash: options.sha256,
+    hashAlgorithm: 'sha256',
+    bytes: options.bytes,
+    retries: options.retries ?? 2,
+    retryDelayMs: options.retryDelayMs,
+    stallTimeoutMs: options.timeoutMs,
+    reuseExisting: false,
+    fetch: options.fetch,
+    package: '@tfkit/datasets',
+    onProgress:
+      onProgress &&
+      ((progress) =>
+        onProgress({ phase: 'download', file: progress.file, loaded: progress.loaded, total: progress.total })),
+  });
+  return { path: result.path, url: result.url ?? options.urls[0] ?? '', bytes: result.bytes, sha256: result.hash };
 }

@@ -1,36 +1,38 @@
-const marker = Symbol.for('tfkit.error');
+import { TfkitError as CoreTfkitError, hasMarker, TfkitOptionError } from '@tfkit/core';
+
+const packageName = '@tfkit/datasets';
 
 /**
- * Base class of every error thrown by tfkit packages (a copy of `@tfkit/backend`'s, so that this
- * package does not depend on it).
+ * The one invalid-option error of tfkit, re-exported for convenience.
  *
- * @remarks
- * Use {@link TfkitError.isInstance} rather than `instanceof`: the `Symbol.for('tfkit.error')`
- * marker is shared by every copy of every tfkit package.
+ * @deprecated Import `TfkitOptionError` from `@tfkit/core`; this alias goes in the next minor version.
  */
-export class TfkitError extends Error {
-  /** @internal */
-  readonly [marker] = true;
+export const DatasetOptionError = TfkitOptionError;
+/** @deprecated Import `TfkitOptionError` from `@tfkit/core`. */
+export type DatasetOptionError = TfkitOptionError;
 
-  /**
-   * @param name - stable error name, e.g. `'Tfkit_IdxFormatError'`
-   * @param message - what went wrong and what to do about it
-   * @param options - `{ cause }` of the error, kept for debugging
-   */
-  constructor(name: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = name;
-  }
+/**
+ * The error base of every tfkit package (`@tfkit/core`'s), re-exported for convenience: this package
+ * no longer defines its own.
+ *
+ * @deprecated Import `TfkitError` from `@tfkit/core`; this re-export goes in the next minor version.
+ */
+export const TfkitError = CoreTfkitError;
+/** @deprecated Import `TfkitError` from `@tfkit/core`. */
+export type TfkitError = CoreTfkitError;
 
-  /**
-   * True for any tfkit error, from any copy of any tfkit package.
-   *
-   * @param error - any value
-   * @returns whether `error` carries the tfkit marker
-   */
-  static isInstance(error: unknown): error is TfkitError {
-    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[marker] === true;
-  }
+/**
+ * Throws the invalid-option error of this package.
+ *
+ * @param option - the option or argument that is wrong
+ * @param message - what is wrong and what to pass instead
+ * @param value - the rejected value, when useful
+ * @returns never; it throws
+ * @throws {@link TfkitOptionError} always
+ * @internal
+ */
+export function optionError(option: string, message: string, value?: unknown): TfkitOptionError {
+  return new TfkitOptionError({ package: packageName, option, message, value });
 }
 
 /** What is wrong with an IDX file. */
@@ -42,21 +44,28 @@ export type IdxProblem =
   | 'trailing-bytes'
   | 'count-mismatch';
 
+const idxFormatName = 'Tfkit_IdxFormatError';
+const idxFormatMarker = Symbol.for(`tfkit.error.${idxFormatName}`);
+
 /** An IDX file (MNIST format) is malformed: wrong magic, truncated, or images and labels disagree. */
-export class IdxFormatError extends TfkitError {
+export class IdxFormatError extends CoreTfkitError {
+  /** @internal */
+  readonly [idxFormatMarker] = true;
   /** The file that is wrong (or `'<buffer>'`). */
   readonly file: string;
   /** What is wrong with it. */
   readonly problem: IdxProblem;
 
   /**
-   * @param file - the file that is wrong
-   * @param problem - what is wrong
-   * @param message - details and what to do
-   * @param options - `{ cause }`
+   * @param options - the file, what is wrong, details and what to do, and the cause
    */
-  constructor(file: string, problem: IdxProblem, message: string, options?: { cause?: unknown }) {
-    super('Tfkit_IdxFormatError', `[@tfkit/datasets] ${file}: ${message}`, options);
+  constructor({
+    file,
+    problem,
+    message,
+    cause,
+  }: { file: string; problem: IdxProblem; message: string; cause?: unknown }) {
+    super({ name: idxFormatName, package: packageName, message: `${file}: ${message}`, cause });
     this.file = file;
     this.problem = problem;
   }
@@ -66,25 +75,37 @@ export class IdxFormatError extends TfkitError {
    * @returns whether `error` is an {@link IdxFormatError} from any copy of this package
    */
   static override isInstance(error: unknown): error is IdxFormatError {
-    return TfkitError.isInstance(error) && error.name === 'Tfkit_IdxFormatError';
+    return hasMarker(error, idxFormatMarker);
   }
 }
 
+const notFoundName = 'Tfkit_DatasetNotFoundError';
+const notFoundMarker = Symbol.for(`tfkit.error.${notFoundName}`);
+
 /** The files of a dataset split were not found in any of the places searched. */
-export class DatasetNotFoundError extends TfkitError {
+export class DatasetNotFoundError extends CoreTfkitError {
+  /** @internal */
+  readonly [notFoundMarker] = true;
   /** Every directory that was searched, in order. */
   readonly searched: readonly string[];
   /** The file names that are needed in one of them. */
   readonly files: readonly string[];
 
   /**
-   * @param message - where to put which files
-   * @param searched - directories searched
-   * @param files - files needed
-   * @param options - `{ cause }`
+   * @param options - where to put which files, the directories searched, the files needed, the cause
    */
-  constructor(message: string, searched: readonly string[], files: readonly string[], options?: { cause?: unknown }) {
-    super('Tfkit_DatasetNotFoundError', `[@tfkit/datasets] ${message}`, options);
+  constructor({
+    message,
+    searched,
+    files,
+    cause,
+  }: {
+    message: string;
+    searched: readonly string[];
+    files: readonly string[];
+    cause?: unknown;
+  }) {
+    super({ name: notFoundName, package: packageName, message, cause });
     this.searched = searched;
     this.files = files;
   }
@@ -94,52 +115,35 @@ export class DatasetNotFoundError extends TfkitError {
    * @returns whether `error` is a {@link DatasetNotFoundError}
    */
   static override isInstance(error: unknown): error is DatasetNotFoundError {
-    return TfkitError.isInstance(error) && error.name === 'Tfkit_DatasetNotFoundError';
-  }
-}
-
-/** A download failed on every mirror, or its checksum or size did not match. */
-export class DownloadError extends TfkitError {
-  /** The URLs that were tried, in order. */
-  readonly urls: readonly string[];
-
-  /**
-   * @param message - what failed and what to do
-   * @param urls - URLs tried
-   * @param options - `{ cause }`
-   */
-  constructor(message: string, urls: readonly string[], options?: { cause?: unknown }) {
-    super('Tfkit_DownloadError', `[@tfkit/datasets] ${message}`, options);
-    this.urls = urls;
-  }
-
-  /**
-   * @param error - any value
-   * @returns whether `error` is a {@link DownloadError}
-   */
-  static override isInstance(error: unknown): error is DownloadError {
-    return TfkitError.isInstance(error) && error.name === 'Tfkit_DownloadError';
+    return hasMarker(error, notFoundMarker);
   }
 }
 
 /** What is wrong with an image or an image folder. */
 export type ImageProblem = 'not-an-image' | 'corrupt' | 'empty-class' | 'no-classes' | 'unknown-class';
 
+const imageDataName = 'Tfkit_ImageDataError';
+const imageDataMarker = Symbol.for(`tfkit.error.${imageDataName}`);
+
 /** An image file cannot be decoded, or an image folder has no usable files. */
-export class ImageDataError extends TfkitError {
+export class ImageDataError extends CoreTfkitError {
+  /** @internal */
+  readonly [imageDataMarker] = true;
   /** The file or folder that is wrong. */
   readonly file: string;
   /** What is wrong with it. */
   readonly problem: ImageProblem;
 
   /**
-   * @param file - the file or folder
-   * @param problem - what is wrong
-   * @param message - details and what to do
-   * @param options - `{ cause }`
+   * @param options - the file or folder, what is wrong, details and what to do, the cause
    */
-  constructor(file: string, problem: ImageProblem, message: string, options?: { cause?: unknown }) {
-    super('Tfkit_ImageDataError', `[@tfkit/datasets] ${file}: ${message}`, options);
+  constructor({
+    file,
+    problem,
+    message,
+    cause,
+  }: { file: string; problem: ImageProblem; message: string; cause?: unknown }) {
+    super({ name: imageDataName, package: packageName, message: `${file}: ${message}`, cause });
     this.file = file;
     this.problem = problem;
   }
@@ -149,25 +153,6 @@ export class ImageDataError extends TfkitError {
    * @returns whether `error` is an {@link ImageDataError}
    */
   static override isInstance(error: unknown): error is ImageDataError {
-    return TfkitError.isInstance(error) && error.name === 'Tfkit_ImageDataError';
-  }
-}
-
-/** An argument is not valid (wrong shape, unknown mode, out-of-range option). */
-export class DatasetOptionError extends TfkitError {
-  /**
-   * @param message - what is wrong and what to pass instead
-   * @param options - `{ cause }`
-   */
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('Tfkit_DatasetOptionError', `[@tfkit/datasets] ${message}`, options);
-  }
-
-  /**
-   * @param error - any value
-   * @returns whether `error` is a {@link DatasetOptionError}
-   */
-  static override isInstance(error: unknown): error is DatasetOptionError {
-    return TfkitError.isInstance(error) && error.name === 'Tfkit_DatasetOptionError';
+    return hasMarker(error, imageDataMarker);
   }
 }

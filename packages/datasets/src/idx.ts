@@ -4,11 +4,16 @@
  *
  * @packageDocumentation
  */
-export { type DownloadFileOptions, type DownloadResult, downloadFile, type ProgressEvent } from './download.js';
+export {
+  DownloadError,
+  type DownloadFileOptions,
+  type DownloadResult,
+  downloadFile,
+  type ProgressEvent,
+} from './download.js';
 export {
   DatasetNotFoundError,
   DatasetOptionError,
-  DownloadError,
   IdxFormatError,
   type IdxProblem,
   ImageDataError,

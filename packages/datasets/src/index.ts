@@ -16,7 +16,7 @@ export {
   type TensorBatch,
   toTfDataset,
 } from './batching/batches.js';
-export { epochOrder, mulberry32 } from './batching/random.js';
+export { epochOrder } from './batching/random.js';
 export * from './idx.js';
 export {
   COCO_ANIMALS_CLASSES,

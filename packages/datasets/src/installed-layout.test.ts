@@ -18,6 +18,12 @@ describe.skipIf(!built)('the built package, laid out as npm installs it', () => 
     mkdirSync(target, { recursive: true });
     for (const entry of ['dist', 'assets', 'package.json'])
       cpSync(join(packageDir, entry), join(target, entry), { recursive: true });
+    // its one runtime dependency that the IDX entry reaches, installed beside it as npm would
+    const core = join(packageDir, '..', 'core');
+    const coreTarget = join(project, 'node_modules', '@tfkit', 'core');
+    mkdirSync(coreTarget, { recursive: true });
+    for (const entry of ['dist', 'package.json'])
+      cpSync(join(core, entry), join(coreTarget, entry), { recursive: true });
     writeFileSync(join(project, 'package.json'), '{"type":"module"}');
     const script = `
       const { loadFashionMnist, embeddedFashionMnistDir } = await import('@tfkit/datasets/idx');

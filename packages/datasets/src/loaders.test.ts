@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { TfkitOptionError } from '@tfkit/core';
 import { describe, expect, it } from 'vitest';
-import { DatasetOptionError } from './errors.js';
 import { readIdxPair } from './idx/idx-format.js';
 import { loadEmbeddedFashionMnist, loadFashionMnist } from './loaders.js';
 
@@ -71,7 +71,7 @@ describe('embedded Fashion-MNIST subset', () => {
   });
 
   it('rejects an unknown source', async () => {
-    await expect(loadFashionMnist({ source: 'web' as 'auto' })).rejects.toSatisfy(DatasetOptionError.isInstance);
+    await expect(loadFashionMnist({ source: 'web' as 'auto' })).rejects.toSatisfy(TfkitOptionError.isInstance);
   });
 });
 

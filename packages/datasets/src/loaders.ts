@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { DatasetOptionError, IdxFormatError } from './errors.js';
+import { IdxFormatError, optionError } from './errors.js';
 import {
   FASHION_MNIST,
   type IdxDataset,
@@ -43,11 +43,11 @@ async function readChecked(name: string, manifest: EmbeddedManifest): Promise<Ui
   const expected = manifest.files[name];
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   if (!expected || expected.bytes !== bytes.length || expected.sha256 !== sha256) {
-    throw new IdxFormatError(
-      path,
-      'truncated',
-      `the embedded file does not match checksums.json (${bytes.length} bytes, SHA-256 ${sha256}). Reinstall @tfkit/datasets.`,
-    );
+    throw new IdxFormatError({
+      file: path,
+      problem: 'truncated',
+      message: `the embedded file does not match checksums.json (${bytes.length} bytes, SHA-256 ${sha256}). Reinstall @tfkit/datasets.`,
+    });
   }
   return gunzipIfNeeded(bytes, path);
 }
@@ -80,7 +80,7 @@ export async function loadEmbeddedFashionMnist(
 ): Promise<IdxDataset & { readonly sourceIndices: readonly number[] }> {
   const split = options.split ?? 'train';
   if (split !== 'train' && split !== 'test') {
-    throw new DatasetOptionError(`split must be 'train' or 'test', got ${JSON.stringify(split)}.`);
+    throw optionError('split', `must be 'train' or 'test', got ${JSON.stringify(split)}.`);
   }
   const manifest = JSON.parse(
     await readFile(fileURLToPath(new URL('checksums.json', embeddedDirectoryUrl)), 'utf8'),
@@ -140,7 +140,7 @@ export async function loadFashionMnist(options: LoadFashionMnistOptions = {}): P
   const { source = 'auto', ...rest } = options;
   if (source === 'embedded') return loadEmbeddedFashionMnist(rest.split ? { split: rest.split } : {});
   if (source !== 'auto') {
-    throw new DatasetOptionError(`source must be 'auto' or 'embedded', got ${JSON.stringify(source)}.`);
+    throw optionError('source', `must be 'auto' or 'embedded', got ${JSON.stringify(source)}.`);
   }
   return loadIdxDataset(FASHION_MNIST, rest);
 }

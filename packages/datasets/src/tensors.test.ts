@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expectNoTensorLeak } from '@tfkit/backend/testing';
+import { TfkitOptionError } from '@tfkit/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DatasetOptionError } from './errors.js';
 import { FASHION_MNIST, type IdxDataset } from './idx/idx-datasets.js';
 import { datasetToTensors, imagesToTensor, labelsToTensor, normalizePixels, oneHot } from './tensors.js';
 
@@ -31,7 +31,7 @@ describe('normalizePixels', () => {
     expect(signed[1]).toBeCloseTo(51 / 127.5 - 1, 6);
     expect(signed[2]).toBe(1);
     expect(Array.from(normalizePixels(pixels, 'none'))).toEqual([0, 51, 255]);
-    expect(() => normalizePixels(pixels, 'bytes' as 'none')).toThrow(DatasetOptionError);
+    expect(() => normalizePixels(pixels, 'bytes' as 'none')).toThrow(TfkitOptionError);
   });
 });
 
@@ -68,7 +68,7 @@ describe('tensor helpers', () => {
       expect(Array.from(await indices.data())).toEqual([9, 2]);
       tf.dispose([encoded, indices]);
       expect(() => oneHot([3], 3)).toThrow(/label 3 at row 0 is outside \[0, 3\)/);
-      expect(() => oneHot([0], 0)).toThrow(DatasetOptionError);
+      expect(() => oneHot([0], 0)).toThrow(TfkitOptionError);
     });
   });
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { DatasetOptionError } from './errors.js';
+import { optionError } from './errors.js';
 
 /** How pixel bytes 0..255 are scaled: to `[0, 1]`, to `[-1, 1]` (GANs with tanh), or kept as 0..255 floats. */
 export type PixelScale = 'zeroToOne' | 'minusOneToOne' | 'none';
@@ -13,7 +13,7 @@ export type ImageLayout = 'nhwc' | 'flat';
  * @param pixels - bytes 0..255
  * @param scale - target range
  * @returns a new `Float32Array` of the same length
- * @throws {@link DatasetOptionError} for an unknown scale
+ * @throws {@link optionError} for an unknown scale
  * @example
  * ```ts
  * normalizePixels(new Uint8Array([0, 255]), 'minusOneToOne'); // Float32Array [-1, 1]
@@ -28,7 +28,7 @@ export function normalizePixels(pixels: Uint8Array, scale: PixelScale = 'zeroToO
   } else if (scale === 'none') {
     out.set(pixels);
   } else {
-    throw new DatasetOptionError(`scale must be 'zeroToOne', 'minusOneToOne' or 'none', got ${JSON.stringify(scale)}.`);
+    throw optionError('scale', `must be 'zeroToOne', 'minusOneToOne' or 'none', got ${JSON.stringify(scale)}.`);
   }
   return out;
 }
@@ -66,7 +66,7 @@ function gather(source: Uint8Array, size: number, count: number, indices?: reado
   const out = new Uint8Array(indices.length * size);
   indices.forEach((index, position) => {
     if (!Number.isInteger(index) || index < 0 || index >= count) {
-      throw new DatasetOptionError(`example index ${index} is outside [0, ${count}).`);
+      throw optionError('indices', `example index ${index} is outside [0, ${count}).`);
     }
     out.set(source.subarray(index * size, (index + 1) * size), position * size);
   });
@@ -79,7 +79,7 @@ function gather(source: Uint8Array, size: number, count: number, indices?: reado
  * @param data - images as bytes (e.g. a loaded IDX dataset)
  * @param options - scale, layout, which examples
  * @returns `[n, rows, cols, 1]` or `[n, rows * cols]` float32
- * @throws {@link DatasetOptionError} for an index out of range or an unknown scale/layout
+ * @throws {@link optionError} for an index out of range or an unknown scale/layout
  * @remarks Caller owns the returned tensor and must dispose it.
  * @example
  * ```ts
@@ -90,7 +90,7 @@ function gather(source: Uint8Array, size: number, count: number, indices?: reado
 export function imagesToTensor(data: ImageBytes, options: ImagesToTensorOptions = {}): tf.Tensor {
   const layout = options.layout ?? 'nhwc';
   if (layout !== 'nhwc' && layout !== 'flat') {
-    throw new DatasetOptionError(`layout must be 'nhwc' or 'flat', got ${JSON.stringify(layout)}.`);
+    throw optionError('layout', `must be 'nhwc' or 'flat', got ${JSON.stringify(layout)}.`);
   }
   const size = data.rows * data.cols;
   const bytes = gather(data.images, size, data.count, options.indices);
@@ -107,7 +107,7 @@ export function imagesToTensor(data: ImageBytes, options: ImagesToTensorOptions 
  * @param labels - class indices
  * @param numClasses - width of the encoding
  * @returns float32 `[labels.length, numClasses]`
- * @throws {@link DatasetOptionError} for a label outside `[0, numClasses)`
+ * @throws {@link optionError} for a label outside `[0, numClasses)`
  * @remarks Caller owns the returned tensor and must dispose it.
  * @example
  * ```ts
@@ -116,13 +116,13 @@ export function imagesToTensor(data: ImageBytes, options: ImagesToTensorOptions 
  */
 export function oneHot(labels: ArrayLike<number>, numClasses: number): tf.Tensor2D {
   if (!Number.isInteger(numClasses) || numClasses < 1) {
-    throw new DatasetOptionError(`numClasses must be a positive integer, got ${numClasses}.`);
+    throw optionError('numClasses', `must be a positive integer, got ${numClasses}.`);
   }
   const values = new Float32Array(labels.length * numClasses);
   for (let row = 0; row < labels.length; row++) {
     const label = labels[row]!;
     if (!Number.isInteger(label) || label < 0 || label >= numClasses) {
-      throw new DatasetOptionError(`label ${label} at row ${row} is outside [0, ${numClasses}).`);
+      throw optionError('labels', `label ${label} at row ${row} is outside [0, ${numClasses}).`);
     }
     values[row * numClasses + label] = 1;
   }
@@ -148,7 +148,7 @@ export interface LabelsToTensorOptions {
  * @param labels - class indices of all examples
  * @param options - one-hot or indices, width, which examples
  * @returns float32 `[n, numClasses]` or int32 `[n]`
- * @throws {@link DatasetOptionError} for a label outside `[0, numClasses)` or an index out of range
+ * @throws {@link optionError} for a label outside `[0, numClasses)` or an index out of range
  * @remarks Caller owns the returned tensor and must dispose it.
  * @example
  * ```ts
@@ -175,7 +175,7 @@ export interface DatasetToTensorsOptions extends ImagesToTensorOptions {
  * @param dataset - a loaded dataset
  * @param options - scale, layout, labels encoding, which examples
  * @returns `xs` images and `ys` labels
- * @throws {@link DatasetOptionError} for bad options or indices
+ * @throws {@link optionError} for bad options or indices
  * @remarks Caller owns both returned tensors and must dispose them (`tf.dispose([xs, ys])`).
  * For the full 60,000-image train split this holds ~190 MB of float32: prefer `batches()` for training.
  * @example

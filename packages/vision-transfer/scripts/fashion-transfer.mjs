@@ -4,7 +4,7 @@
 //        [--feature-layer block3_pool|fc1]
 import { parseArgs } from 'node:util';
 import { ensureBackend } from '@tfkit/backend';
-import { runFashionTransferExperiment } from '../dist/index.js';
+import { runFashionTransferExperiment } from '../dist/fashion.js';
 
 const { values } = parseArgs({
   options: {

@@ -17,7 +17,8 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { ensureBackend } from '@tfkit/backend';
 import { filterClasses, loadFashionMnist } from '@tfkit/datasets';
-import { backboneClasses, buildFashionBackbone, fashionBackboneUrl, saveLayersModel } from '../dist/index.js';
+import { backboneClasses, buildFashionBackbone, fashionBackboneUrl } from '../dist/fashion.js';
+import { saveLayersModel } from '../dist/index.js';
 
 const { values } = parseArgs({
   options: {

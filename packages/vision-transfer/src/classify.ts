@@ -50,10 +50,10 @@ async function decodeImage(input: string | Uint8Array, height: number, width: nu
     if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels`);
     return tf.tensor3d(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), [height, width, 3], 'int32');
   } catch (error) {
-    throw new ImageInputError(
-      `could not decode image ${name}: ${error instanceof Error ? error.message : String(error)}. Pass a JPEG, PNG, WebP or GIF file, its bytes, or an RGB tensor.`,
-      { cause: error },
-    );
+    throw new ImageInputError({
+      message: `could not decode image ${name}: ${error instanceof Error ? error.message : String(error)}. Pass a JPEG, PNG, WebP or GIF file, its bytes, or an RGB tensor.`,
+      cause: error,
+    });
   }
 }
 
@@ -90,9 +90,9 @@ export async function imagesToBatch(
         decoded.dispose();
       } else {
         if ((image.rank !== 3 && image.rank !== 4) || image.shape[image.rank - 1] !== 3) {
-          throw new ImageInputError(
-            `image tensors must be [h, w, 3] or [n, h, w, 3] RGB 0..255; got [${image.shape.join(', ')}].`,
-          );
+          throw new ImageInputError({
+            message: `image tensors must be [h, w, 3] or [n, h, w, 3] RGB 0..255; got [${image.shape.join(', ')}].`,
+          });
         }
         parts.push(
           tf.tidy(() => {
@@ -104,7 +104,8 @@ export async function imagesToBatch(
         );
       }
     }
-    if (parts.length === 0) throw new ImageInputError('no images given; pass at least one path, buffer or tensor.');
+    if (parts.length === 0)
+      throw new ImageInputError({ message: 'no images given; pass at least one path, buffer or tensor.' });
     return tf.tidy(() => {
       const batch = parts.length === 1 ? parts[0]! : tf.concat(parts);
       return (preprocessing === 'none' ? tf.clone(batch) : preprocessInput(batch, preprocessing)) as tf.Tensor4D;
@@ -150,7 +151,9 @@ export async function classify(
     const { classNames } = options;
     const width = probabilities.shape[1]!;
     if (classNames.length !== width) {
-      throw new ImageInputError(`classNames has ${classNames.length} names but the model outputs ${width} classes.`);
+      throw new ImageInputError({
+        message: `classNames has ${classNames.length} names but the model outputs ${width} classes.`,
+      });
     }
     const values = (await probabilities.data()) as Float32Array;
     const rows = probabilities.shape[0]!;

@@ -2,8 +2,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
+import { TfkitOptionError } from '@tfkit/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { VisionOptionError, WeightsLoadError } from './errors.js';
+import { WeightsLoadError } from './errors.js';
 import {
   buildFashionBackbone,
   fashionBackboneUrl,
@@ -73,9 +74,9 @@ describe('Fashion-MNIST transfer experiment', () => {
     await expect(runFashionTransferExperiment({ data: 'embedded', trainPerClass: 500 })).rejects.toThrow(
       /only 200 training images of class 6/,
     );
-    await expect(runFashionTransferExperiment({ epochs: 1 })).rejects.toThrow(VisionOptionError);
+    await expect(runFashionTransferExperiment({ epochs: 1 })).rejects.toThrow(TfkitOptionError);
     await expect(
       runFashionTransferExperiment({ featureLayer: 'block2_pool' as 'fc1', data: 'embedded' }),
-    ).rejects.toThrow(/featureLayer must be 'block3_pool' or 'fc1'/);
+    ).rejects.toThrow(/`featureLayer`: must be 'block3_pool' or 'fc1'/);
   });
 });

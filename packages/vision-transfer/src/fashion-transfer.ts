@@ -1,18 +1,27 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
+import {
+  createRng,
+  deriveSeed,
+  type EpochCallbacks,
+  invokeCallback,
+  permutation,
+  type StopSignal,
+  shouldStop,
+} from '@tfkit/core';
+import { sha256 } from '@tfkit/core/node';
 import { filterClasses, type IdxDataset, loadFashionMnist, selectExamples } from '@tfkit/datasets';
-import { VisionOptionError, WeightsLoadError } from './errors.js';
+import { optionError, WeightsLoadError } from './errors.js';
 import { SeededDropout } from './layers/seeded-dropout.js';
-import { mulberry32, permutation } from './random.js';
 import {
   createTransferModel,
   predictInBatches,
   releaseLayers,
+  type TransferBatch,
   type TransferEpoch,
   trainTransferModel,
 } from './transfer.js';
-import { sha256 } from './weights/files.js';
 import { loadLayersModel } from './weights/tfjs-format.js';
 
 /** Fashion-MNIST classes the shipped backbone was pretrained on (T-shirt/top .. Sandal). */
@@ -99,19 +108,19 @@ export async function loadFashionBackbone(from?: string): Promise<tf.LayersModel
   try {
     checksums = JSON.parse(await readFile(`${directory}tfkit-checksums.json`, 'utf8'));
   } catch (error) {
-    throw new WeightsLoadError(
-      directory,
-      `the Fashion-MNIST backbone is missing from ${directory}; ${from === undefined ? 'reinstall @tfkit/vision-transfer' : 'pass the --out directory of scripts/pretrain-backbone.mjs'}.`,
-      { cause: error },
-    );
+    throw new WeightsLoadError({
+      source: directory,
+      message: `the Fashion-MNIST backbone is missing from ${directory}; ${from === undefined ? 'reinstall @tfkit/vision-transfer' : 'pass the --out directory of scripts/pretrain-backbone.mjs'}.`,
+      cause: error,
+    });
   }
   for (const [name, expected] of Object.entries(checksums.files)) {
     const bytes = new Uint8Array(await readFile(`${directory}${name}`));
     if (sha256(bytes) !== expected.sha256) {
-      throw new WeightsLoadError(
-        directory,
-        `${directory}${name} does not match its checksum; reinstall @tfkit/vision-transfer.`,
-      );
+      throw new WeightsLoadError({
+        source: directory,
+        message: `${directory}${name} does not match its checksum; reinstall @tfkit/vision-transfer.`,
+      });
     }
   }
   return loadLayersModel(`${directory}model.json`);
@@ -157,6 +166,20 @@ export interface FashionTransferReport {
   };
   /** Backend that ran it. */
   backend: string;
+  /** True when `signal` stopped the experiment early: `results` holds the methods that finished. */
+  stopped: boolean;
+}
+
+/** The logs of the experiment's `onEpochEnd`: an epoch of one method. */
+export interface FashionEpochLogs extends TransferEpoch {
+  /** The method being trained. */
+  method: FashionMethodResult['method'];
+}
+
+/** The logs of the experiment's `onBatchEnd`: a batch of one method. */
+export interface FashionBatchLogs extends TransferBatch {
+  /** The method being trained. */
+  method: FashionMethodResult['method'];
 }
 
 /** Progress of {@link runFashionTransferExperiment}. */
@@ -166,7 +189,7 @@ export type FashionTransferProgress =
   | { stage: 'evaluate'; method: FashionMethodResult['method']; testAccuracy: number };
 
 /** Options of {@link runFashionTransferExperiment}. */
-export interface FashionTransferOptions {
+export interface FashionTransferOptions extends EpochCallbacks<FashionEpochLogs, FashionBatchLogs>, StopSignal {
   /**
    * Training images per class (of 6, 7, 8, 9); the book's setting is 100 (800 images over 8 classes).
    * @defaultValue `100`
@@ -211,8 +234,17 @@ export interface FashionTransferOptions {
    * @defaultValue the backbone shipped in `assets/fashion-backbone/`
    */
   backboneDirectory?: string;
-  /** Progress callback. */
+  /** Progress callback: the data used, each epoch, each method's test accuracy. */
   onProgress?: (progress: FashionTransferProgress) => void;
+  /**
+   * Called after each epoch of each method with `(epoch, logs)`; `epoch` counts from 0 over the
+   * whole experiment. May return a promise (awaited).
+   */
+  onEpochEnd?: EpochCallbacks<FashionEpochLogs, FashionBatchLogs>['onEpochEnd'];
+  /** Called after each batch with `(batch, logs)`; `batch` counts from 0 over the whole experiment. */
+  onBatchEnd?: EpochCallbacks<FashionEpochLogs, FashionBatchLogs>['onBatchEnd'];
+  /** When it aborts, the experiment stops after the current batch and returns `stopped: true`. */
+  signal?: AbortSignal | undefined;
 }
 
 async function loadSplit(split: 'train' | 'test', data: 'auto' | 'embedded'): Promise<IdxDataset> {
@@ -256,7 +288,7 @@ function evaluate(model: tf.LayersModel, xs: tf.Tensor, labels: Uint8Array, clas
  *
  * @param options - images per class, epochs, seed, data source, progress
  * @returns which data was used, the accuracy and confusion matrix of each method
- * @throws {@link VisionOptionError} for a bad budget
+ * @throws `TfkitOptionError` (from `@tfkit/core`) for a bad budget
  * @throws {@link WeightsLoadError} when the shipped backbone is damaged
  * @example
  * ```ts
@@ -273,13 +305,12 @@ export async function runFashionTransferExperiment(
   const seed = options.seed ?? 1;
   const batchSize = options.batchSize ?? 32;
   if (!Number.isInteger(trainPerClass) || trainPerClass < 1) {
-    throw new VisionOptionError(`trainPerClass must be a positive integer; got ${trainPerClass}.`);
+    throw optionError('trainPerClass', `must be a positive integer; got ${trainPerClass}.`);
   }
-  if (!Number.isInteger(epochs) || epochs < 2)
-    throw new VisionOptionError(`epochs must be an integer >= 2; got ${epochs}.`);
+  if (!Number.isInteger(epochs) || epochs < 2) throw optionError('epochs', `must be an integer >= 2; got ${epochs}.`);
   const featureLayer = options.featureLayer ?? 'block3_pool';
   if (featureLayer !== 'block3_pool' && featureLayer !== 'fc1') {
-    throw new VisionOptionError(`featureLayer must be 'block3_pool' or 'fc1'; got ${JSON.stringify(featureLayer)}.`);
+    throw optionError('featureLayer', `must be 'block3_pool' or 'fc1'; got ${JSON.stringify(featureLayer)}.`);
   }
   const progress = options.onProgress ?? (() => {});
 
@@ -288,7 +319,7 @@ export async function runFashionTransferExperiment(
     loadSplit('test', options.data ?? 'auto'),
   ]);
   const train = filterClasses(trainAll, transferClasses, { relabel: true });
-  const random = mulberry32(seed);
+  const rng = createRng(seed);
   const chosen: number[] = [];
   for (let label = 0; label < transferClasses.length; label++) {
     const indices: number[] = [];
@@ -296,17 +327,18 @@ export async function runFashionTransferExperiment(
       if (value === label) indices.push(index);
     });
     if (indices.length < trainPerClass) {
-      throw new VisionOptionError(
+      throw optionError(
+        'trainPerClass',
         `only ${indices.length} training images of class ${transferClasses[label]} in the ${train.origin} data; lower trainPerClass.`,
       );
     }
-    const order = permutation(indices.length, random);
+    const order = rng.permutation(indices.length);
     for (let index = 0; index < trainPerClass; index++) chosen.push(indices[order[index]!]!);
   }
   const trainSet = selectExamples(train, chosen);
   let testSet = filterClasses(testAll, transferClasses, { relabel: true });
   if (options.maxTestImages !== undefined && options.maxTestImages < testSet.count) {
-    const order = permutation(testSet.count, mulberry32(seed + 1));
+    const order = permutation(testSet.count, deriveSeed(seed, 1));
     testSet = selectExamples(testSet, Array.from(order.subarray(0, options.maxTestImages)));
   }
   const data: FashionDataUsed = {
@@ -324,9 +356,16 @@ export async function runFashionTransferExperiment(
   const train4 = toTensors(trainSet, transferClasses.length);
   const test4 = toTensors(testSet, transferClasses.length);
   const results: FashionMethodResult[] = [];
+  let stopped = false;
+  let epochIndex = 0;
+  let batchIndex = 0;
   try {
     const methods: FashionMethodResult['method'][] = ['fromScratch', 'frozenBackbone', 'fineTuned'];
     for (const method of methods) {
+      if (shouldStop(options.signal)) {
+        stopped = true;
+        break;
+      }
       const source =
         method === 'fromScratch'
           ? buildFashionBackbone({ classes: 6, seed })
@@ -346,7 +385,6 @@ export async function runFashionTransferExperiment(
       });
       const started = performance.now();
       try {
-        const onEpoch = (epoch: TransferEpoch) => progress({ stage: 'train', method, epoch });
         const schedule =
           method === 'fromScratch'
             ? { headEpochs: epochs, fineTuneEpochs: 0 }
@@ -358,8 +396,22 @@ export async function runFashionTransferExperiment(
           batchSize,
           seed,
           learningRate: 1e-3,
-          onEpoch,
+          signal: options.signal,
+          onEpochEnd: async (_, epoch) => {
+            progress({ stage: 'train', method, epoch });
+            await invokeCallback(options.onEpochEnd, epochIndex++, { ...epoch, method });
+          },
+          ...(options.onBatchEnd === undefined
+            ? {}
+            : {
+                onBatchEnd: (_: number, batch: TransferBatch) =>
+                  invokeCallback(options.onBatchEnd, batchIndex++, { ...batch, method }),
+              }),
         });
+        if (trained.stopped) {
+          stopped = true;
+          break;
+        }
         const trainSeconds = (performance.now() - started) / 1000;
         const { testAccuracy, confusion } = evaluate(transfer.model, test4.xs, testSet.labels, transferClasses.length);
         progress({ stage: 'evaluate', method, testAccuracy });
@@ -378,5 +430,6 @@ export async function runFashionTransferExperiment(
     results,
     settings: { trainPerClass, epochs, seed, batchSize, featureLayer },
     backend: tf.getBackend(),
+    stopped,
   };
 }

@@ -3,6 +3,9 @@
  * MobileNet v1/v2), weight loading from tfjs layers models and Keras `.h5` files,
  * classification, and retraining on small datasets.
  *
+ * The experiment recipes (the offline Fashion-MNIST transfer experiment) are on
+ * `@tfkit/vision-transfer/fashion`.
+ *
  * @packageDocumentation
  */
 export {
@@ -14,20 +17,6 @@ export {
   imagesToBatch,
 } from './classify.js';
 export { ImageInputError, VisionOptionError, WeightsLoadError, WeightsOfflineError } from './errors.js';
-export {
-  backboneClasses,
-  buildFashionBackbone,
-  type FashionBackboneOptions,
-  type FashionDataUsed,
-  type FashionMethodResult,
-  type FashionTransferOptions,
-  type FashionTransferProgress,
-  type FashionTransferReport,
-  fashionBackboneUrl,
-  loadFashionBackbone,
-  runFashionTransferExperiment,
-  transferClasses,
-} from './fashion-transfer.js';
 export {
   type BatchNormalizationArgs,
   KerasBatchNormalization,
@@ -43,6 +32,7 @@ export {
   splitAtFrozenPrefix,
   type TrainTransferOptions,
   type TrainTransferResult,
+  type TransferBatch,
   type TransferEpoch,
   type TransferModel,
   trainTransferModel,
@@ -65,10 +55,14 @@ export {
 export type { Initialization } from './zoo/builder.js';
 export {
   buildModel,
+  type CommonModelOptions,
   type CreateModelOptions,
   createModel,
+  type MobileNetOptions,
+  type MobileNetV2Options,
   type ModelInfo,
   type ModelName,
+  type ModelOptionsByName,
   modelInfo,
   modelNames,
   type PreprocessingMode,

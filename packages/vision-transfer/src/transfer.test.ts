@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expectNoTensorLeak } from '@tfkit/backend/testing';
+import { TfkitOptionError } from '@tfkit/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { VisionOptionError } from './errors.js';
 import { KerasBatchNormalization } from './layers/keras-batch-normalization.js';
 import { SeededDropout } from './layers/seeded-dropout.js';
 import { useTestBackend } from './test-support/setup.js';
@@ -81,9 +81,9 @@ describe('createTransferModel', () => {
     expect(transfer.frozenLayers().at(-1)).toBe('block1_pool');
     expect(transfer.freeze(2)).toBe(2);
     expect(transfer.model.getLayer('block1_pool').trainable).toBe(true);
-    expect(() => transfer.freeze('nope')).toThrow(/freeze names layer "nope"/);
-    expect(() => transfer.freeze(99)).toThrow(VisionOptionError);
-    expect(() => createTransferModel({ base, numClasses: 1 })).toThrow(/numClasses must be an integer >= 2/);
+    expect(() => transfer.freeze('nope')).toThrow(/Invalid option `freeze`: names layer "nope"/);
+    expect(() => transfer.freeze(99)).toThrow(TfkitOptionError);
+    expect(() => createTransferModel({ base, numClasses: 1 })).toThrow(/`numClasses`: must be an integer >= 2/);
     transfer.dispose();
   });
 });
@@ -148,6 +148,58 @@ describe('trainTransferModel', () => {
     expect(weightsOf(transfer.model.getLayer('block1_conv1'))).not.toEqual(baseBefore);
     tf.dispose([xs, ys]);
     transfer.dispose();
+  });
+
+  it('follows the training-loop contract: onEpochEnd/onBatchEnd (awaited), deprecated onEpoch, signal stops cleanly', async () => {
+    const transfer = createTransferModel({ base: smallBase(6), numClasses: 3, hiddenUnits: 4, freeze: 'base' });
+    const { xs, ys } = smallData(16);
+    const epochs: string[] = [];
+    const batches: string[] = [];
+    const legacy: number[] = [];
+    let awaited = 0;
+    const result = await trainTransferModel(transfer, xs, ys, {
+      headEpochs: 2,
+      fineTuneEpochs: 1,
+      batchSize: 8,
+      onEpochEnd: async (epoch, logs) => {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        awaited++;
+        epochs.push(`${epoch}:${logs.phase}${logs.epoch}`);
+      },
+      onBatchEnd: (batch, logs) => {
+        batches.push(`${batch}:${logs.phase}${logs.epoch}.${logs.batch}`);
+        expect(Number.isFinite(logs.loss)).toBe(true);
+      },
+      onEpoch: (epoch) => legacy.push(epoch.epoch),
+    });
+    expect(epochs).toEqual(['0:head1', '1:head2', '2:fineTune1']);
+    expect(awaited).toBe(3);
+    expect(legacy).toEqual([1, 2, 1]);
+    expect(batches).toEqual(['0:head1.0', '1:head1.1', '2:head2.0', '3:head2.1', '4:fineTune1.0', '5:fineTune1.1']);
+    expect(result.stopped).toBe(false);
+
+    const controller = new AbortController();
+    let seenBatches = 0;
+    transfer.freeze('base');
+    const stopped = await trainTransferModel(transfer, xs, ys, {
+      headEpochs: 3,
+      fineTuneEpochs: 2,
+      batchSize: 4,
+      signal: controller.signal,
+      onBatchEnd: (batch) => {
+        seenBatches = batch + 1;
+        if (batch === 5) controller.abort();
+      },
+    });
+    expect(stopped.stopped).toBe(true);
+    expect(seenBatches).toBe(6); // stopped right after the batch that aborted
+    expect(stopped.epochs.map((epoch) => epoch.epoch)).toEqual([1]); // epoch 2 was cut short
+    const aborted = await trainTransferModel(transfer, xs, ys, { headEpochs: 1, signal: AbortSignal.abort() });
+    expect(aborted).toMatchObject({ stopped: true, epochs: [] });
+    tf.dispose([xs, ys]);
+    const before = tf.memory().numTensors;
+    transfer[Symbol.dispose]();
+    expect(tf.memory().numTensors).toBeLessThan(before);
   });
 
   it('frozen BatchNormalization inside a transfer model keeps its statistics through fit', async () => {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { VisionOptionError } from './errors.js';
+import { createRng, type EpochCallbacks, invokeCallback, type Rng, type StopSignal, shouldStop } from '@tfkit/core';
+import { optionError } from './errors.js';
 import { SeededDropout } from './layers/seeded-dropout.js';
-import { mulberry32, permutation } from './random.js';
 import { type ParameterCounts, summary } from './summary.js';
 
 /** The new classifier put on top of the base. */
@@ -62,6 +62,8 @@ export interface TransferModel {
   summary(printFn?: (line: string) => void): ParameterCounts;
   /** Disposes the weights of every layer of the model, the base's included (do not dispose the base afterwards). */
   dispose(): void;
+  /** The same as {@link TransferModel.dispose}, for `using transfer = createTransferModel(...)`. */
+  [Symbol.dispose](): void;
 }
 
 /**
@@ -72,7 +74,7 @@ export interface TransferModel {
  *
  * @param options - base, number of classes, head kind, what to freeze
  * @returns the transfer model; it shares the base's layers (do not dispose the base separately)
- * @throws {@link VisionOptionError} for a bad class count, freeze count or unknown layer name
+ * @throws `TfkitOptionError` (from `@tfkit/core`) for a bad class count, freeze count or unknown layer name
  * @example
  * ```ts
  * const base = await createModel('vgg16', { includeTop: false, inputShape: [224, 224, 3] });
@@ -83,11 +85,11 @@ export interface TransferModel {
 export function createTransferModel(options: CreateTransferModelOptions): TransferModel {
   const { base, numClasses } = options;
   if (!Number.isInteger(numClasses) || numClasses < 2) {
-    throw new VisionOptionError(`numClasses must be an integer >= 2; got ${numClasses}.`);
+    throw optionError('numClasses', `must be an integer >= 2; got ${numClasses}.`);
   }
   const head = options.head ?? 'book';
   if (head !== 'book' && head !== 'globalAveragePooling') {
-    throw new VisionOptionError(`head must be 'book' or 'globalAveragePooling'; got ${JSON.stringify(head)}.`);
+    throw optionError('head', `must be 'book' or 'globalAveragePooling'; got ${JSON.stringify(head)}.`);
   }
   const seed = options.seed ?? 0;
   const dropout = options.dropout ?? 0.5;
@@ -108,9 +110,7 @@ export function createTransferModel(options: CreateTransferModelOptions): Transf
         : tf.layers.globalAveragePooling2d({ name: 'global_average_pooling2d_1' })
     ).apply(x) as tf.SymbolicTensor;
   } else if (features.rank !== 2) {
-    throw new VisionOptionError(
-      `the base must output [batch, h, w, c] or [batch, features]; got rank ${features.rank}.`,
-    );
+    throw optionError('base', `the base must output [batch, h, w, c] or [batch, features]; got rank ${features.rank}.`);
   }
   if (hiddenUnits > 0) x = dense(hiddenUnits, 'relu', 'dense_1', 1).apply(x) as tf.SymbolicTensor;
   if (dropout > 0) x = new SeededDropout({ rate: dropout, seed, name: 'dropout_1' }).apply(x) as tf.SymbolicTensor;
@@ -125,14 +125,15 @@ export function createTransferModel(options: CreateTransferModelOptions): Transf
     if (what === 'base') count = headStart;
     else if (typeof what === 'number') {
       if (!Number.isInteger(what) || what < 0 || what > model.layers.length) {
-        throw new VisionOptionError(`freeze must be a count in [0, ${model.layers.length}]; got ${what}.`);
+        throw optionError('freeze', `must be a count in [0, ${model.layers.length}]; got ${what}.`);
       }
       count = what;
     } else {
       const index = model.layers.findIndex((layer) => layer.name === what);
       if (index < 0) {
-        throw new VisionOptionError(
-          `freeze names layer "${what}", which the model does not have; use a count or one of ${model.layers
+        throw optionError(
+          'freeze',
+          `names layer "${what}", which the model does not have; use a count or one of ${model.layers
             .slice(0, 8)
             .map((layer) => layer.name)
             .join(', ')}, ...`,
@@ -157,6 +158,7 @@ export function createTransferModel(options: CreateTransferModelOptions): Transf
     },
     summary: (printFn) => summary(model, printFn),
     dispose: () => releaseLayers(model.layers),
+    [Symbol.dispose]: () => releaseLayers(model.layers),
   };
 }
 
@@ -221,7 +223,7 @@ export function splitAtFrozenPrefix(
   return undefined;
 }
 
-/** One epoch of {@link trainTransferModel}. */
+/** One epoch of {@link trainTransferModel}: the logs of `onEpochEnd`. */
 export interface TransferEpoch {
   phase: 'head' | 'fineTune';
   /** Epoch number within the phase, from 1. */
@@ -232,8 +234,21 @@ export interface TransferEpoch {
   seconds: number;
 }
 
+/** The logs of `onBatchEnd` in {@link trainTransferModel}. */
+export interface TransferBatch {
+  phase: 'head' | 'fineTune';
+  /** Epoch number within the phase, from 1. */
+  epoch: number;
+  /** Batch number within the epoch, from 0. */
+  batch: number;
+  /** Examples in the batch. */
+  size: number;
+  loss: number;
+  accuracy: number;
+}
+
 /** Options of {@link trainTransferModel}. */
-export interface TrainTransferOptions {
+export interface TrainTransferOptions extends EpochCallbacks<TransferEpoch, TransferBatch>, StopSignal {
   /**
    * Epochs training only the unfrozen layers (the new head).
    * @defaultValue `5`
@@ -270,8 +285,23 @@ export interface TrainTransferOptions {
    * @defaultValue `0`
    */
   seed?: number;
-  /** Called after each epoch. */
-  onEpoch?: (epoch: TransferEpoch) => void;
+  /**
+   * Called after each epoch with `(epoch, logs)`: `epoch` counts from 0 over both phases, `logs`
+   * says the phase and the epoch within it. May return a promise (awaited).
+   */
+  onEpochEnd?: EpochCallbacks<TransferEpoch, TransferBatch>['onEpochEnd'];
+  /**
+   * Called after each optimisation step with `(batch, logs)`: `batch` counts from 0 over the whole
+   * run. May return a promise (awaited).
+   */
+  onBatchEnd?: EpochCallbacks<TransferEpoch, TransferBatch>['onBatchEnd'];
+  /** When it aborts, training stops after the current batch and the result has `stopped: true`. */
+  signal?: AbortSignal | undefined;
+  /**
+   * Called after each epoch.
+   * @deprecated Use `onEpochEnd(epoch, logs)`; `onEpoch` goes in the next minor version.
+   */
+  onEpoch?: ((epoch: TransferEpoch) => void) | undefined;
 }
 
 /** What {@link trainTransferModel} did. */
@@ -281,43 +311,80 @@ export interface TrainTransferResult {
   bottleneckAt?: string;
   /** Seconds spent computing the cached features (once). */
   featureSeconds: number;
+  /** True when `signal` aborted training before the schedule was done. */
+  stopped: boolean;
+}
+
+interface LoopState {
+  options: TrainTransferOptions;
+  rng: Rng;
+  epochs: TransferEpoch[];
+  batches: number;
+  stopped: boolean;
 }
 
 async function fitEpochs(
   model: tf.LayersModel,
   xs: tf.Tensor,
   ys: tf.Tensor,
-  options: {
-    epochs: number;
-    learningRate: number;
-    batchSize: number;
-    random: () => number;
-    phase: TransferEpoch['phase'];
-  },
-  onEpoch: (epoch: TransferEpoch) => void,
+  phase: { epochs: number; learningRate: number; batchSize: number; phase: TransferEpoch['phase'] },
+  state: LoopState,
 ): Promise<void> {
-  const optimizer = tf.train.adam(options.learningRate);
+  const { options } = state;
+  const optimizer = tf.train.adam(phase.learningRate);
   model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   try {
-    for (let epoch = 1; epoch <= options.epochs; epoch++) {
-      const order = tf.tensor1d(permutation(xs.shape[0]!, options.random), 'int32');
+    for (let epoch = 1; epoch <= phase.epochs; epoch++) {
+      if (shouldStop(options.signal)) {
+        state.stopped = true;
+        return;
+      }
+      const order = tf.tensor1d(Int32Array.from(state.rng.permutation(xs.shape[0]!)), 'int32');
       const shuffledX = tf.gather(xs, order);
       const shuffledY = tf.gather(ys, order);
       const started = performance.now();
+      const watchBatches = options.onBatchEnd !== undefined || options.signal !== undefined;
       try {
         const history = await model.fit(shuffledX, shuffledY, {
           epochs: 1,
-          batchSize: options.batchSize,
+          batchSize: phase.batchSize,
           shuffle: false,
           verbose: 0,
+          ...(watchBatches
+            ? {
+                callbacks: {
+                  onBatchEnd: async (batch: number, logs?: tf.Logs) => {
+                    await invokeCallback(options.onBatchEnd, state.batches++, {
+                      phase: phase.phase,
+                      epoch,
+                      batch,
+                      size: Number(logs?.size ?? 0),
+                      loss: Number(logs?.loss),
+                      accuracy: Number(logs?.acc ?? logs?.accuracy),
+                    });
+                    if (shouldStop(options.signal)) model.stopTraining = true;
+                  },
+                },
+              }
+            : {}),
         });
-        onEpoch({
-          phase: options.phase,
+        const logs: TransferEpoch = {
+          phase: phase.phase,
           epoch,
           loss: Number(history.history.loss?.[0]),
           accuracy: Number((history.history.acc ?? history.history.accuracy)?.[0]),
           seconds: (performance.now() - started) / 1000,
-        });
+        };
+        if (shouldStop(options.signal)) {
+          // the epoch was cut short: not reported as a finished epoch
+          model.stopTraining = false;
+          state.stopped = true;
+          return;
+        }
+        const index = state.epochs.length;
+        state.epochs.push(logs);
+        options.onEpoch?.(logs);
+        await invokeCallback(options.onEpochEnd, index, logs);
       } finally {
         tf.dispose([order, shuffledX, shuffledY]);
       }
@@ -337,7 +404,7 @@ async function fitEpochs(
  * @param ys - one-hot labels `[n, classes]`
  * @param options - epochs, learning rates, batch size, bottleneck caching, seed, progress
  * @returns per-epoch loss/accuracy/seconds and the bottleneck details
- * @throws {@link VisionOptionError} when `xs` and `ys` disagree
+ * @throws `TfkitOptionError` (from `@tfkit/core`) when `xs` and `ys` disagree
  * @remarks `xs` and `ys` stay owned by the caller. After fine-tuning every layer is trainable;
  *   call `transfer.freeze(...)` to freeze again.
  * @example
@@ -352,65 +419,42 @@ export async function trainTransferModel(
   options: TrainTransferOptions = {},
 ): Promise<TrainTransferResult> {
   if (xs.shape[0] !== ys.shape[0]) {
-    throw new VisionOptionError(
-      `xs has ${xs.shape[0]} examples but ys has ${ys.shape[0]}; pass one label row per image.`,
-    );
+    throw optionError('ys', `xs has ${xs.shape[0]} examples but ys has ${ys.shape[0]}; pass one label row per image.`);
   }
-  const random = mulberry32(options.seed ?? 0);
   const learningRate = options.learningRate ?? 1e-3;
   const batchSize = options.batchSize ?? 32;
-  const epochs: TransferEpoch[] = [];
-  const record = (epoch: TransferEpoch) => {
-    epochs.push(epoch);
-    options.onEpoch?.(epoch);
-  };
-  const result: TrainTransferResult = { epochs, featureSeconds: 0 };
+  const state: LoopState = { options, rng: createRng(options.seed ?? 0), epochs: [], batches: 0, stopped: false };
+  const result: TrainTransferResult = { epochs: state.epochs, featureSeconds: 0, stopped: false };
   const headEpochs = options.headEpochs ?? 5;
-  if (headEpochs > 0) {
+  if (headEpochs > 0 && !shouldStop(options.signal)) {
     const split = options.bottleneck === false ? undefined : splitAtFrozenPrefix(transfer.model);
+    const head = { epochs: headEpochs, learningRate, batchSize, phase: 'head' as const };
     if (split) {
       const started = performance.now();
       const features = predictInBatches(split.features, xs, batchSize * 2);
       result.featureSeconds = (performance.now() - started) / 1000;
       result.bottleneckAt = split.cut;
       try {
-        await fitEpochs(
-          split.rest,
-          features,
-          ys,
-          { epochs: headEpochs, learningRate, batchSize, random, phase: 'head' },
-          record,
-        );
+        await fitEpochs(split.rest, features, ys, head, state);
       } finally {
         features.dispose();
       }
     } else {
-      await fitEpochs(
-        transfer.model,
-        xs,
-        ys,
-        { epochs: headEpochs, learningRate, batchSize, random, phase: 'head' },
-        record,
-      );
+      await fitEpochs(transfer.model, xs, ys, head, state);
     }
   }
   const fineTuneEpochs = options.fineTuneEpochs ?? 0;
-  if (fineTuneEpochs > 0) {
+  if (fineTuneEpochs > 0 && !state.stopped && !shouldStop(options.signal)) {
     transfer.unfreeze();
-    await fitEpochs(
-      transfer.model,
-      xs,
-      ys,
-      {
-        epochs: fineTuneEpochs,
-        learningRate: options.fineTuneLearningRate ?? learningRate / 10,
-        batchSize,
-        random,
-        phase: 'fineTune',
-      },
-      record,
-    );
+    const fineTune = {
+      epochs: fineTuneEpochs,
+      learningRate: options.fineTuneLearningRate ?? learningRate / 10,
+      batchSize,
+      phase: 'fineTune' as const,
+    };
+    await fitEpochs(transfer.model, xs, ys, fineTune, state);
   }
+  result.stopped = state.stopped || (shouldStop(options.signal) && state.epochs.length < headEpochs + fineTuneEpochs);
   return result;
 }
 

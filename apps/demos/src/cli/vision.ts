@@ -1,13 +1,17 @@
-import type { FashionMethodResult, FashionTransferProgress } from '@tfkit/vision-transfer';
+import type { FashionMethodResult, FashionTransferProgress } from '@tfkit/vision-transfer/fashion';
 import type { Progress } from './progress.js';
 import type { CommandContext } from './run-cli.js';
 
-/** `@tfkit/vision-transfer` as the CLI uses it. */
-export type VisionTransfer = typeof import('@tfkit/vision-transfer');
+/** `@tfkit/vision-transfer` and its `/fashion` recipes, as the CLI uses them. */
+export type VisionTransfer = typeof import('@tfkit/vision-transfer') & typeof import('@tfkit/vision-transfer/fashion');
 
-/** Loads `@tfkit/vision-transfer` on first use (classification and the transfer experiment). */
-export function loadVision(): Promise<VisionTransfer> {
-  return import('@tfkit/vision-transfer');
+/** Loads `@tfkit/vision-transfer` and its `/fashion` recipes on first use (classification and the transfer experiment). */
+export async function loadVision(): Promise<VisionTransfer> {
+  const [library, fashion] = await Promise.all([
+    import('@tfkit/vision-transfer'),
+    import('@tfkit/vision-transfer/fashion'),
+  ]);
+  return { ...library, ...fashion };
 }
 
 /** Readable method names for tables. */

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expectNoTensorLeak } from '@tfkit/backend/testing';
+import { TfkitOptionError } from '@tfkit/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DatasetOptionError } from '../errors.js';
 import { FASHION_MNIST, type IdxDataset } from '../idx/idx-datasets.js';
 import { patternImages } from '../test-support/idx-fixtures.js';
 import { type BatchSource, batches, batchIndices, idxBatchSource, toTfDataset } from './batches.js';
@@ -65,7 +65,7 @@ describe('batch plans', () => {
   });
 
   it('rejects bad options with typed errors', () => {
-    expect(() => [...batchIndices(5, { batchSize: 0 })]).toThrow(DatasetOptionError);
+    expect(() => [...batchIndices(5, { batchSize: 0 })]).toThrow(TfkitOptionError);
     expect(() => [...batchIndices(5, { epochs: 0 })]).toThrow(/epochs/);
     expect(() => [...batchIndices(5, { seed: 0.5 })]).toThrow(/seed/);
   });

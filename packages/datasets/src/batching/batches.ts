@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { DatasetOptionError } from '../errors.js';
+import { optionError } from '../errors.js';
 import type { IdxDataset } from '../idx/idx-datasets.js';
 import { type DatasetToTensorsOptions, datasetToTensors } from '../tensors.js';
 import { epochOrder } from './random.js';
@@ -89,17 +89,17 @@ function checkOptions(source: BatchSource, options: BatchOptions): Required<Batc
     prefetch: options.prefetch ?? 1,
   };
   if (!Number.isInteger(resolved.batchSize) || resolved.batchSize < 1) {
-    throw new DatasetOptionError(`batchSize must be a positive integer, got ${resolved.batchSize}.`);
+    throw optionError('batchSize', `must be a positive integer, got ${resolved.batchSize}.`);
   }
   if (!(Number.isInteger(resolved.epochs) || resolved.epochs === Number.POSITIVE_INFINITY) || resolved.epochs < 1) {
-    throw new DatasetOptionError(`epochs must be a positive integer or Infinity, got ${resolved.epochs}.`);
+    throw optionError('epochs', `must be a positive integer or Infinity, got ${resolved.epochs}.`);
   }
   if (!Number.isInteger(resolved.prefetch) || resolved.prefetch < 0) {
-    throw new DatasetOptionError(`prefetch must be a non-negative integer, got ${resolved.prefetch}.`);
+    throw optionError('prefetch', `must be a non-negative integer, got ${resolved.prefetch}.`);
   }
-  if (!Number.isInteger(resolved.seed)) throw new DatasetOptionError(`seed must be an integer, got ${resolved.seed}.`);
+  if (!Number.isInteger(resolved.seed)) throw optionError('seed', `must be an integer, got ${resolved.seed}.`);
   if (!Number.isInteger(source.size) || source.size < 0) {
-    throw new DatasetOptionError(`the source's size must be a non-negative integer, got ${source.size}.`);
+    throw optionError('source', `the source's size must be a non-negative integer, got ${source.size}.`);
   }
   return resolved;
 }
@@ -111,7 +111,7 @@ function checkOptions(source: BatchSource, options: BatchOptions): Required<Batc
  * @param size - number of examples
  * @param options - batch size, shuffle, seed, remainder policy, epochs
  * @returns a generator of index arrays
- * @throws {@link DatasetOptionError} for invalid options
+ * @throws {@link optionError} for invalid options
  * @example
  * ```ts
  * [...batchIndices(5, { batchSize: 2 })]; // [[0, 1], [2, 3], [4]]
@@ -136,7 +136,7 @@ export function* batchIndices(size: number, options: BatchOptions = {}): Generat
  * @param source - an {@link idxBatchSource}, an image folder, or any {@link BatchSource}
  * @param options - batch size, shuffle, seed, remainder policy, epochs, prefetch
  * @returns an async iterator of `{ xs, ys }`
- * @throws {@link DatasetOptionError} for invalid options (when iteration starts); errors of `source.read` pass through
+ * @throws {@link optionError} for invalid options (when iteration starts); errors of `source.read` pass through
  * @remarks The consumer owns and must dispose each batch's `xs` and `ys`. Batches decoded ahead and
  * not yet handed over are disposed by the iterator when the loop ends early (`break`) or fails.
  * @example
@@ -183,7 +183,7 @@ export async function* batches(source: BatchSource, options: BatchOptions = {}):
  * @param source - any {@link BatchSource}
  * @param options - as {@link batches}; `epochs` is ignored (`fitDataset` decides)
  * @returns a dataset whose elements are `{ xs, ys }` batches
- * @throws {@link DatasetOptionError} for invalid options
+ * @throws {@link optionError} for invalid options
  * @remarks `fitDataset` disposes each batch after training on it. When you iterate the dataset
  * yourself, you own each batch's tensors.
  * @example

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { TfkitOptionError } from '@tfkit/core';
 import { describe, expect, it } from 'vitest';
-import { DatasetNotFoundError, DatasetOptionError } from '../errors.js';
+import { DatasetNotFoundError } from '../errors.js';
 import { temporaryDir, writeIdxSplit } from '../test-support/idx-fixtures.js';
 import { datasetCacheDir, FASHION_MNIST, type IdxDatasetSpec, loadIdxDataset, MNIST } from './idx-datasets.js';
 
@@ -102,7 +103,7 @@ describe('loadIdxDataset resolution order', () => {
 
   it('rejects an unknown split', async () => {
     await expect(loadIdxDataset(tiny, { split: 'validation' as 'train' })).rejects.toSatisfy(
-      DatasetOptionError.isInstance,
+      TfkitOptionError.isInstance,
     );
   });
 });

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { downloadFile, type ProgressEvent } from '../download.js';
-import { DatasetNotFoundError, DatasetOptionError } from '../errors.js';
+import { DatasetNotFoundError, optionError } from '../errors.js';
 import { type IdxImagesAndLabels, readIdxPair } from './idx-format.js';
 
 /** A split of an IDX dataset. */
@@ -237,7 +237,7 @@ interface Candidate {
 export async function loadIdxDataset(spec: IdxDatasetSpec, options: LoadIdxOptions = {}): Promise<IdxDataset> {
   const split = options.split ?? 'train';
   if (split !== 'train' && split !== 'test') {
-    throw new DatasetOptionError(`split must be 'train' or 'test', got ${JSON.stringify(split)}.`);
+    throw optionError('split', `must be 'train' or 'test', got ${JSON.stringify(split)}.`);
   }
   const env = options.env ?? process.env;
   const files = spec.files[split];
@@ -280,12 +280,13 @@ export async function loadIdxDataset(spec: IdxDatasetSpec, options: LoadIdxOptio
     );
     searched.push(`${candidate.label} (missing ${missing.join(', ')})`);
     if (candidate.authoritative) {
-      throw new DatasetNotFoundError(
-        `${spec.title} ${split} split: ${missing.join(' and ')} missing in ${candidate.dir} (given by the ${candidate.origin === 'dir' ? '`dir` option' : `$${spec.envVar} variable`}). ` +
+      throw new DatasetNotFoundError({
+        message:
+          `${spec.title} ${split} split: ${missing.join(' and ')} missing in ${candidate.dir} (given by the ${candidate.origin === 'dir' ? '`dir` option' : `$${spec.envVar} variable`}). ` +
           `Put ${names.join(' and ')} (gzip or uncompressed) there, or point it at the directory that has them.`,
-        [candidate.dir],
-        names,
-      );
+        searched: [candidate.dir],
+        files: names,
+      });
     }
   }
 
@@ -308,14 +309,15 @@ export async function loadIdxDataset(spec: IdxDatasetSpec, options: LoadIdxOptio
   }
 
   const systemHint = spec.systemHint ? ` install them system-wide (${spec.systemHint}),` : '';
-  throw new DatasetNotFoundError(
-    `${spec.title} ${split} split not found. Searched, in order:\n  ${searched.join('\n  ')}\n` +
+  throw new DatasetNotFoundError({
+    message:
+      `${spec.title} ${split} split not found. Searched, in order:\n  ${searched.join('\n  ')}\n` +
       `Put ${names.join(' and ')} (gzip or uncompressed) into ${cacheDir}, or set ${spec.envVar} to the directory holding them,` +
       `${systemHint} or pass { download: true } to fetch them from ${spec.mirrors[0] ?? 'a mirror'}` +
       (spec.name === 'fashion-mnist'
         ? ", or pass { source: 'embedded' } for the 3,000-image subset shipped with @tfkit/datasets."
         : '.'),
-    candidates.map((candidate) => candidate.dir),
-    names,
-  );
+    searched: candidates.map((candidate) => candidate.dir),
+    files: names,
+  });
 }

@@ -60,19 +60,20 @@ export async function gunzipIfNeeded(bytes: Uint8Array, file = '<buffer>'): Prom
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'Z_BUF_ERROR') {
-      throw new IdxFormatError(
+      throw new IdxFormatError({
         file,
-        'truncated-gzip',
-        'the gzip stream ends early (the file is truncated, probably an interrupted download). Delete it and download it again.',
-        { cause: error },
-      );
+        problem: 'truncated-gzip',
+        message:
+          'the gzip stream ends early (the file is truncated, probably an interrupted download). Delete it and download it again.',
+        cause: error,
+      });
     }
-    throw new IdxFormatError(
+    throw new IdxFormatError({
       file,
-      'corrupt-gzip',
-      `the gzip stream is corrupt (${(error as Error).message}). Delete the file and download it again.`,
-      { cause: error },
-    );
+      problem: 'corrupt-gzip',
+      message: `the gzip stream is corrupt (${(error as Error).message}). Delete the file and download it again.`,
+      cause: error,
+    });
   }
 }
 
@@ -98,37 +99,37 @@ function describeMagic(magic: number): string {
 export function parseIdx(bytes: Uint8Array, options: ParseIdxOptions = {}): IdxArray {
   const file = options.file ?? '<buffer>';
   if (bytes.length < 4) {
-    throw new IdxFormatError(
+    throw new IdxFormatError({
       file,
-      'truncated',
-      `only ${bytes.length} bytes, too short for an IDX header. Replace the file.`,
-    );
+      problem: 'truncated',
+      message: `only ${bytes.length} bytes, too short for an IDX header. Replace the file.`,
+    });
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = view.getUint32(0, false);
   const type = (magic >>> 8) & 0xff;
   const rank = magic & 0xff;
   if (magic >>> 16 !== 0 || type !== 0x08 || rank === 0) {
-    throw new IdxFormatError(
+    throw new IdxFormatError({
       file,
-      'magic',
-      `magic number ${describeMagic(magic)} is not an IDX file of unsigned bytes (expected ${describeMagic(options.expectMagic ?? IDX_IMAGES_MAGIC)}). Check that this is an MNIST-format file and not, say, an HTML error page.`,
-    );
+      problem: 'magic',
+      message: `magic number ${describeMagic(magic)} is not an IDX file of unsigned bytes (expected ${describeMagic(options.expectMagic ?? IDX_IMAGES_MAGIC)}). Check that this is an MNIST-format file and not, say, an HTML error page.`,
+    });
   }
   if (options.expectMagic !== undefined && magic !== options.expectMagic) {
-    throw new IdxFormatError(
+    throw new IdxFormatError({
       file,
-      'magic',
-      `magic number ${describeMagic(magic)}, expected ${describeMagic(options.expectMagic)} (${options.expectMagic === IDX_LABELS_MAGIC ? 'labels' : 'images'}). Images and labels files may have been swapped.`,
-    );
+      problem: 'magic',
+      message: `magic number ${describeMagic(magic)}, expected ${describeMagic(options.expectMagic)} (${options.expectMagic === IDX_LABELS_MAGIC ? 'labels' : 'images'}). Images and labels files may have been swapped.`,
+    });
   }
   const headerBytes = 4 + 4 * rank;
   if (bytes.length < headerBytes) {
-    throw new IdxFormatError(
+    throw new IdxFormatError({
       file,
-      'truncated',
-      `${bytes.length} bytes, too short for the ${rank}-dimensional IDX header. Replace the file.`,
-    );
+      problem: 'truncated',
+      message: `${bytes.length} bytes, too short for the ${rank}-dimensional IDX header. Replace the file.`,
+    });
   }
   const dims: number[] = [];
   let size = 1;
@@ -139,18 +140,18 @@ export function parseIdx(bytes: Uint8Array, options: ParseIdxOptions = {}): IdxA
   }
   const payload = bytes.length - headerBytes;
   if (payload < size) {
-    throw new IdxFormatError(
+    throw new IdxFormatError({
       file,
-      'truncated',
-      `the header promises ${size} values (dims ${dims.join('x')}) but only ${payload} bytes follow: the file is truncated. Download it again.`,
-    );
+      problem: 'truncated',
+      message: `the header promises ${size} values (dims ${dims.join('x')}) but only ${payload} bytes follow: the file is truncated. Download it again.`,
+    });
   }
   if (payload > size) {
-    throw new IdxFormatError(
+    throw new IdxFormatError({
       file,
-      'trailing-bytes',
-      `the header promises ${size} values (dims ${dims.join('x')}) but ${payload} bytes follow. The file is corrupt; download it again.`,
-    );
+      problem: 'trailing-bytes',
+      message: `the header promises ${size} values (dims ${dims.join('x')}) but ${payload} bytes follow. The file is corrupt; download it again.`,
+    });
   }
   return { magic, dims, data: bytes.subarray(headerBytes) };
 }
@@ -209,11 +210,11 @@ export function combineIdxPair(
   const [count = 0, rows = 0, cols = 0] = images.dims;
   const labelCount = labels.dims[0] ?? 0;
   if (count !== labelCount) {
-    throw new IdxFormatError(
-      files.labels,
-      'count-mismatch',
-      `${labelCount} labels but ${files.images} has ${count} images. The two files come from different splits or datasets; put the matching pair side by side.`,
-    );
+    throw new IdxFormatError({
+      file: files.labels,
+      problem: 'count-mismatch',
+      message: `${labelCount} labels but ${files.images} has ${count} images. The two files come from different splits or datasets; put the matching pair side by side.`,
+    });
   }
   return { images: images.data, labels: labels.data, count, rows, cols };
 }
@@ -253,11 +254,11 @@ export async function readIdxPair(imagesPath: string, labelsPath: string): Promi
 export function encodeIdx(dims: readonly number[], data: Uint8Array): Uint8Array {
   const size = dims.reduce((product, dim) => product * dim, 1);
   if (size !== data.length) {
-    throw new IdxFormatError(
-      '<encode>',
-      'count-mismatch',
-      `dims ${dims.join('x')} need ${size} values, got ${data.length}.`,
-    );
+    throw new IdxFormatError({
+      file: '<encode>',
+      problem: 'count-mismatch',
+      message: `dims ${dims.join('x')} need ${size} values, got ${data.length}.`,
+    });
   }
   const out = new Uint8Array(4 + 4 * dims.length + data.length);
   const view = new DataView(out.buffer);

@@ -1,5 +1,5 @@
+import { TfkitOptionError } from '@tfkit/core';
 import { describe, expect, it } from 'vitest';
-import { DatasetOptionError } from '../errors.js';
 import { patternImages } from '../test-support/idx-fixtures.js';
 import { FASHION_MNIST, type IdxDataset } from './idx-datasets.js';
 import { filterClasses, selectExamples } from './select.js';
@@ -43,7 +43,7 @@ describe('selectExamples and filterClasses', () => {
 
   it('rejects an empty list and unknown classes', () => {
     const source = dataset([1]);
-    expect(() => filterClasses(source, [])).toThrow(DatasetOptionError);
+    expect(() => filterClasses(source, [])).toThrow(TfkitOptionError);
     expect(() => filterClasses(source, [10])).toThrow(/class 10 is not one of the 10 classes/);
   });
 });

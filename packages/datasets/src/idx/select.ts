@@ -1,4 +1,4 @@
-import { DatasetOptionError } from '../errors.js';
+import { optionError } from '../errors.js';
 import type { IdxDataset } from './idx-datasets.js';
 
 /**
@@ -7,7 +7,7 @@ import type { IdxDataset } from './idx-datasets.js';
  * @param dataset - a loaded dataset
  * @param indices - example indices, each in `[0, dataset.count)`
  * @returns a dataset with `indices.length` examples and the same class names
- * @throws {@link DatasetOptionError} for an index out of range
+ * @throws {@link optionError} for an index out of range
  * @example
  * ```ts
  * const firstTen = selectExamples(train, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
@@ -19,7 +19,7 @@ export function selectExamples<T extends IdxDataset>(dataset: T, indices: readon
   const labels = new Uint8Array(indices.length);
   indices.forEach((source, target) => {
     if (!Number.isInteger(source) || source < 0 || source >= dataset.count) {
-      throw new DatasetOptionError(`example index ${source} is outside [0, ${dataset.count}).`);
+      throw optionError('indices', `example index ${source} is outside [0, ${dataset.count}).`);
     }
     images.set(dataset.images.subarray(source * size, (source + 1) * size), target * size);
     labels[target] = dataset.labels[source]!;
@@ -44,7 +44,7 @@ export interface FilterClassesOptions {
  * @param classes - class indices to keep
  * @param options - whether to renumber the kept classes
  * @returns a new dataset (copied bytes) with the kept examples in their original order
- * @throws {@link DatasetOptionError} for an empty list or a class outside `classNames`
+ * @throws {@link optionError} for an empty list or a class outside `classNames`
  * @example
  * ```ts
  * const shoesAndBags = filterClasses(train, [5, 7, 8, 9], { relabel: true });
@@ -56,11 +56,12 @@ export function filterClasses<T extends IdxDataset>(
   classes: readonly number[],
   options: FilterClassesOptions = {},
 ): T {
-  if (classes.length === 0) throw new DatasetOptionError('filterClasses needs at least one class.');
+  if (classes.length === 0) throw optionError('classes', 'filterClasses needs at least one class.');
   const mapping = new Int16Array(256).fill(-1);
   classes.forEach((label, position) => {
     if (!Number.isInteger(label) || label < 0 || label >= dataset.classNames.length) {
-      throw new DatasetOptionError(
+      throw optionError(
+        'classes',
         `class ${label} is not one of the ${dataset.classNames.length} classes of ${dataset.name} (0..${dataset.classNames.length - 1}).`,
       );
     }

@@ -2,8 +2,9 @@ import { readdir, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { extname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { TfkitError } from '@tfkit/core';
 import type { BatchSource, TensorBatch } from '../batching/batches.js';
-import { DatasetOptionError, ImageDataError, type ImageProblem, TfkitError } from '../errors.js';
+import { ImageDataError, type ImageProblem, optionError } from '../errors.js';
 import { type PreprocessMode, preprocessInput } from '../preprocess/preprocess.js';
 import { oneHot } from '../tensors.js';
 
@@ -17,11 +18,12 @@ async function loadSharp(): Promise<SharpFactory> {
     (module) => module.default,
     (error: unknown) => {
       sharpPromise = undefined;
-      throw new TfkitError(
-        'Tfkit_DependencyError',
-        `[@tfkit/datasets] sharp could not be loaded (${(error as Error).message}). Reinstall with \`npm i sharp\`; with pnpm, allow its build in pnpm-workspace.yaml (allowBuilds: sharp: true).`,
-        { cause: error },
-      );
+      throw new TfkitError({
+        name: 'Tfkit_DependencyError',
+        package: '@tfkit/datasets',
+        message: `sharp could not be loaded (${(error as Error).message}). Reinstall with \`npm i sharp\`; with pnpm, allow its build in pnpm-workspace.yaml (allowBuilds: sharp: true).`,
+        cause: error,
+      });
     },
   );
   return sharpPromise;
@@ -171,7 +173,7 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
  * @returns the listing and decoder
  * @throws {@link ImageDataError} `no-classes` when `dir` has no subfolders, `unknown-class` for a
  *   `classes` entry without a folder, `empty-class` for a class folder without images
- * @throws {@link DatasetOptionError} for invalid options
+ * @throws {@link optionError} for invalid options
  * @example
  * ```ts
  * const train = await imageFolder('coco-animals/train', { size: 224, scale: 'caffe' });
@@ -184,11 +186,11 @@ export async function imageFolder(dir: string, options: ImageFolderOptions = {})
   const [height, width] =
     typeof options.size === 'number' ? [options.size, options.size] : (options.size ?? [224, 224]);
   if (!Number.isInteger(height) || !Number.isInteger(width) || height < 1 || width < 1) {
-    throw new DatasetOptionError(`size must be positive integers, got ${height}x${width}.`);
+    throw optionError('size', `must be positive integers, got ${height}x${width}.`);
   }
   const concurrency = options.concurrency ?? Math.min(4, availableParallelism());
   if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new DatasetOptionError(`concurrency must be a positive integer, got ${concurrency}.`);
+    throw optionError('concurrency', `must be a positive integer, got ${concurrency}.`);
   }
   const fit = options.fit ?? 'cover';
   const onError = options.onError ?? 'throw';
@@ -199,7 +201,12 @@ export async function imageFolder(dir: string, options: ImageFolderOptions = {})
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (error) {
-    throw new ImageDataError(dir, 'no-classes', 'cannot read the folder. Check the path.', { cause: error });
+    throw new ImageDataError({
+      file: dir,
+      problem: 'no-classes',
+      message: 'cannot read the folder. Check the path.',
+      cause: error,
+    });
   }
   const folders = entries
     .filter((entry) => entry.isDirectory())
@@ -207,17 +214,21 @@ export async function imageFolder(dir: string, options: ImageFolderOptions = {})
     .sort();
   const classNames = options.classes ? [...options.classes] : folders;
   if (classNames.length === 0) {
-    throw new ImageDataError(dir, 'no-classes', 'has no class subfolders. Lay images out as <dir>/<class>/<image>.');
+    throw new ImageDataError({
+      file: dir,
+      problem: 'no-classes',
+      message: 'has no class subfolders. Lay images out as <dir>/<class>/<image>.',
+    });
   }
   const files: ImageFile[] = [];
   for (const [label, className] of classNames.entries()) {
     const classDir = join(dir, className);
     if (!folders.includes(className)) {
-      throw new ImageDataError(
-        classDir,
-        'unknown-class',
-        `class folder ${JSON.stringify(className)} does not exist (found: ${folders.join(', ') || 'none'}).`,
-      );
+      throw new ImageDataError({
+        file: classDir,
+        problem: 'unknown-class',
+        message: `class folder ${JSON.stringify(className)} does not exist (found: ${folders.join(', ') || 'none'}).`,
+      });
     }
     const names = (await readdir(classDir)).filter((name) => extensions.has(extname(name).toLowerCase())).sort();
     const regular: string[] = [];
@@ -225,11 +236,11 @@ export async function imageFolder(dir: string, options: ImageFolderOptions = {})
       if ((await stat(join(classDir, name))).isFile()) regular.push(name);
     }
     if (regular.length === 0) {
-      throw new ImageDataError(
-        classDir,
-        'empty-class',
-        `class folder has no images with extensions ${[...extensions].join(', ')}. Add images, remove the folder, or pass \`classes\` without it.`,
-      );
+      throw new ImageDataError({
+        file: classDir,
+        problem: 'empty-class',
+        message: `class folder has no images with extensions ${[...extensions].join(', ')}. Add images, remove the folder, or pass \`classes\` without it.`,
+      });
     }
     for (const name of regular) files.push({ path: join(classDir, name), label });
   }
@@ -260,12 +271,12 @@ export async function imageFolder(dir: string, options: ImageFolderOptions = {})
         skipped.push({ path: file.path, problem, reason });
         return undefined;
       }
-      throw new ImageDataError(
-        file.path,
+      throw new ImageDataError({
+        file: file.path,
         problem,
-        `cannot decode (${reason}). Remove or replace the file, or pass { onError: 'skip' }.`,
-        { cause: error },
-      );
+        message: `cannot decode (${reason}). Remove or replace the file, or pass { onError: 'skip' }.`,
+        cause: error,
+      });
     }
   };
 
@@ -279,7 +290,7 @@ export async function imageFolder(dir: string, options: ImageFolderOptions = {})
     async decode(indices) {
       for (const index of indices) {
         if (!Number.isInteger(index) || index < 0 || index >= files.length) {
-          throw new DatasetOptionError(`file index ${index} is outside [0, ${files.length}).`);
+          throw optionError('indices', `file index ${index} is outside [0, ${files.length}).`);
         }
       }
       const sharp = await loadSharp();
@@ -343,7 +354,7 @@ export interface CocoAnimalsOptions extends Omit<ImageFolderOptions, 'classes'> 
 export async function cocoAnimals(options: CocoAnimalsOptions): Promise<ImageFolder> {
   const { dir, split = 'train', ...rest } = options;
   if (split !== 'train' && split !== 'val') {
-    throw new DatasetOptionError(`split must be 'train' or 'val', got ${JSON.stringify(split)}.`);
+    throw optionError('split', `must be 'train' or 'val', got ${JSON.stringify(split)}.`);
   }
   return imageFolder(join(dir, split), { ...rest, classes: COCO_ANIMALS_CLASSES });
 }

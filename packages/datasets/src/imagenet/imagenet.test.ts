@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expectNoTensorLeak } from '@tfkit/backend/testing';
+import { TfkitOptionError } from '@tfkit/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DatasetOptionError } from '../errors.js';
 import { decodePredictions, imagenetClasses } from './imagenet.js';
 
 beforeAll(async () => {
@@ -25,7 +25,7 @@ describe('imagenetClasses', () => {
     const slim = imagenetClasses(1001);
     expect(slim[0]).toEqual({ index: 0, wnid: 'background', label: 'background' });
     expect(slim[387]).toEqual({ index: 387, wnid: 'n02504458', label: 'African elephant' });
-    expect(() => imagenetClasses(10 as 1000)).toThrow(DatasetOptionError);
+    expect(() => imagenetClasses(10 as 1000)).toThrow(TfkitOptionError);
   });
 });
 
@@ -61,7 +61,7 @@ describe('decodePredictions', () => {
   });
 
   it('rejects other widths, non-batches, ragged rows and a bad topK with typed errors', async () => {
-    const reject = (promise: Promise<unknown>) => expect(promise).rejects.toSatisfy(DatasetOptionError.isInstance);
+    const reject = (promise: Promise<unknown>) => expect(promise).rejects.toSatisfy(TfkitOptionError.isInstance);
     await reject(decodePredictions([row(10, {})]));
     await reject(decodePredictions([row(1000, {}), row(999, {})]));
     await reject(decodePredictions([row(1000, {})], { topK: 0 }));

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { DatasetOptionError } from '../errors.js';
+import { optionError } from '../errors.js';
 import { IMAGENET_CLASS_LINES } from './imagenet-classes.js';
 
 /** One ImageNet class. */
@@ -28,7 +28,7 @@ let slim: readonly ImageNetClass[] | undefined;
  *
  * @param width - 1000 or 1001
  * @returns the classes, `classes[i].index === i`
- * @throws {@link DatasetOptionError} for any other width
+ * @throws {@link optionError} for any other width
  * @example
  * ```ts
  * imagenetClasses()[0]; // { index: 0, wnid: 'n01440764', label: 'tench' }
@@ -54,7 +54,8 @@ export function imagenetClasses(width: 1000 | 1001 = 1000): readonly ImageNetCla
     }
     return slim;
   }
-  throw new DatasetOptionError(
+  throw optionError(
+    'width',
     `ImageNet has 1000 classes (Keras) or 1001 (TF-slim, background first), not ${width}. Check the model's output width.`,
   );
 }
@@ -82,7 +83,7 @@ function isTensor(value: unknown): value is tf.Tensor {
  * @param predictions - a `[n, 1000]` or `[n, 1001]` tensor, or the same as nested arrays
  * @param options - `topK`
  * @returns per row, `topK` predictions sorted by probability, best first (ties: lower index first)
- * @throws {@link DatasetOptionError} when the input is not 2-D, has another width, or `topK` is out of range
+ * @throws {@link optionError} when the input is not 2-D, has another width, or `topK` is out of range
  * @remarks Does not dispose `predictions`; the caller still owns it.
  * @example
  * ```ts
@@ -100,7 +101,8 @@ export async function decodePredictions(
   let width: number;
   if (isTensor(predictions)) {
     if (predictions.rank !== 2) {
-      throw new DatasetOptionError(
+      throw optionError(
+        'predictions',
         `decodePredictions expects a [n, 1000] or [n, 1001] batch, got shape [${predictions.shape.join(', ')}]. Wrap a single row with expandDims(0).`,
       );
     }
@@ -110,7 +112,8 @@ export async function decodePredictions(
     rows = Array.from({ length: count }, (_, row) => values.subarray(row * columns, (row + 1) * columns));
   } else {
     if (!Array.isArray(predictions) || predictions.some((row) => typeof row !== 'object' || row === null)) {
-      throw new DatasetOptionError(
+      throw optionError(
+        'predictions',
         'decodePredictions expects a [n, 1000] or [n, 1001] batch (a tensor or an array of rows).',
       );
     }
@@ -118,18 +121,19 @@ export async function decodePredictions(
     width = rows[0]?.length ?? 1000;
     const ragged = rows.findIndex((row) => row.length !== width);
     if (ragged >= 0) {
-      throw new DatasetOptionError(`row ${ragged} has ${rows[ragged]!.length} values, row 0 has ${width}.`);
+      throw optionError('predictions', `row ${ragged} has ${rows[ragged]!.length} values, row 0 has ${width}.`);
     }
   }
   if (width !== 1000 && width !== 1001) {
-    throw new DatasetOptionError(
+    throw optionError(
+      'predictions',
       `decodePredictions expects 1000 (Keras) or 1001 (TF-slim) classes per row, got ${width}. Was the model built with another head (retrained)? Use its own class names.`,
     );
   }
   const classes = imagenetClasses(width);
   const topK = options.topK ?? 5;
   if (!Number.isInteger(topK) || topK < 1 || topK > width) {
-    throw new DatasetOptionError(`topK must be an integer in [1, ${width}], got ${topK}.`);
+    throw optionError('topK', `must be an integer in [1, ${width}], got ${topK}.`);
   }
   return rows.map((row) => {
     const order = Array.from({ length: width }, (_, index) => index);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expectNoTensorLeak } from '@tfkit/backend/testing';
+import { TfkitOptionError } from '@tfkit/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DatasetOptionError } from '../errors.js';
 import {
   aspectPreservingResize,
   centerCrop,
@@ -103,7 +103,7 @@ describe('preprocessInput golden values (computed by hand)', () => {
       expect(out.shape).toEqual([2, 4, 4, 3]);
       const grey = tf.ones([4, 4, 1]);
       expect(() => preprocessInput(grey, 'tf')).toThrow(/3 channels last/);
-      expect(() => preprocessInput(batch, 'inception' as PreprocessMode)).toThrow(DatasetOptionError);
+      expect(() => preprocessInput(batch, 'inception' as PreprocessMode)).toThrow(TfkitOptionError);
       tf.dispose([batch, out, grey]);
     });
   });
@@ -144,7 +144,7 @@ describe('resizeWithCropOrPad (TensorFlow semantics)', () => {
       expect(total.dataSync()[0]).toBe(2 * 3 * 4 * 3); // 3 real rows x 4 kept columns x 3 channels
       const vector = tf.ones([3]);
       expect(() => resizeWithCropOrPad(vector, 2, 2)).toThrow(/\[h, w, c\]/);
-      expect(() => resizeWithCropOrPad(batch, 0, 2)).toThrow(DatasetOptionError);
+      expect(() => resizeWithCropOrPad(batch, 0, 2)).toThrow(TfkitOptionError);
       tf.dispose([batch, out, total, vector]);
     });
   });
@@ -205,7 +205,7 @@ describe('aspect-preserving resize and centre crop', () => {
       );
       const crop = resizeAndCenterCrop(ramp, 2, 2);
       expectClose(crop.dataSync(), [2.5, 4.5, 2.5, 4.5]);
-      expect(() => resizeAndCenterCrop(photo, 224, 224, { smallestSide: 100 })).toThrow(DatasetOptionError);
+      expect(() => resizeAndCenterCrop(photo, 224, 224, { smallestSide: 100 })).toThrow(TfkitOptionError);
       tf.dispose([photo, out, classic, ramp, crop]);
     });
   });

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { DatasetOptionError } from '../errors.js';
+import { optionError } from '../errors.js';
 
 /**
  * How a model family expects its RGB 0..255 input:
@@ -23,10 +23,11 @@ const modes: readonly PreprocessMode[] = ['caffe', 'tf', 'torch', 'slim-vgg'];
 
 function checkImages(images: tf.Tensor, mode: PreprocessMode, what: string): void {
   if (!modes.includes(mode)) {
-    throw new DatasetOptionError(`${what}: mode must be one of ${modes.join(', ')}, got ${JSON.stringify(mode)}.`);
+    throw optionError('mode', `${what}: mode must be one of ${modes.join(', ')}, got ${JSON.stringify(mode)}.`);
   }
   if (images.rank < 1 || images.shape[images.rank - 1] !== 3) {
-    throw new DatasetOptionError(
+    throw optionError(
+      'images',
       `${what} expects RGB images with 3 channels last ([h, w, 3] or [n, h, w, 3]), got shape [${images.shape.join(', ')}]. Convert greyscale with tf.image.grayscaleToRGB first.`,
     );
   }
@@ -43,7 +44,7 @@ function flipChannels(images: tf.Tensor): tf.Tensor {
  * @param images - float or int tensor `[..., 3]`, RGB, 0..255
  * @param mode - the model family's convention
  * @returns float32 tensor of the same shape (BGR for `'caffe'`)
- * @throws {@link DatasetOptionError} for an unknown mode or a last dimension other than 3
+ * @throws {@link optionError} for an unknown mode or a last dimension other than 3
  * @remarks Caller owns the returned tensor; `images` is not disposed.
  * @example
  * ```ts
@@ -88,7 +89,7 @@ export interface DeprocessInputOptions {
  * @param mode - the mode it was preprocessed with
  * @param options - whether to clip to `[0, 255]`
  * @returns float32 RGB tensor of the same shape
- * @throws {@link DatasetOptionError} for an unknown mode or a last dimension other than 3
+ * @throws {@link optionError} for an unknown mode or a last dimension other than 3
  * @remarks Caller owns the returned tensor; `images` is not disposed.
  * @example
  * ```ts
@@ -126,7 +127,7 @@ export function deprocessInput(
 
 function imageSize(image: tf.Tensor, what: string): [number, number] {
   if (image.rank !== 3 && image.rank !== 4) {
-    throw new DatasetOptionError(`${what} expects [h, w, c] or [n, h, w, c], got shape [${image.shape.join(', ')}].`);
+    throw optionError('image', `${what} expects [h, w, c] or [n, h, w, c], got shape [${image.shape.join(', ')}].`);
   }
   const offset = image.rank - 3;
   return [image.shape[offset]!, image.shape[offset + 1]!];
@@ -134,7 +135,7 @@ function imageSize(image: tf.Tensor, what: string): [number, number] {
 
 function checkTarget(height: number, width: number, what: string): void {
   if (!Number.isInteger(height) || !Number.isInteger(width) || height < 1 || width < 1) {
-    throw new DatasetOptionError(`${what}: target size must be positive integers, got ${height}x${width}.`);
+    throw optionError('size', `${what}: target size must be positive integers, got ${height}x${width}.`);
   }
 }
 
@@ -167,7 +168,7 @@ function cropAndPad(
  * @param targetHeight - output height
  * @param targetWidth - output width
  * @returns the cropped/padded tensor, same dtype
- * @throws {@link DatasetOptionError} for a rank other than 3/4 or a non-positive size
+ * @throws {@link optionError} for a rank other than 3/4 or a non-positive size
  * @remarks Caller owns the returned tensor; `image` is not disposed.
  * @example
  * ```ts
@@ -196,7 +197,7 @@ export function resizeWithCropOrPad(image: tf.Tensor, targetHeight: number, targ
  * @param targetHeight - crop height, at most the image's
  * @param targetWidth - crop width, at most the image's
  * @returns the crop, same dtype
- * @throws {@link DatasetOptionError} when the crop is larger than the image
+ * @throws {@link optionError} when the crop is larger than the image
  * @remarks Caller owns the returned tensor; `image` is not disposed.
  * @example
  * ```ts
@@ -207,7 +208,8 @@ export function centerCrop(image: tf.Tensor, targetHeight: number, targetWidth: 
   const [height, width] = imageSize(image, 'centerCrop');
   checkTarget(targetHeight, targetWidth, 'centerCrop');
   if (targetHeight > height || targetWidth > width) {
-    throw new DatasetOptionError(
+    throw optionError(
+      'size',
       `centerCrop: ${targetHeight}x${targetWidth} is larger than the ${height}x${width} image. Resize first or use resizeWithCropOrPad.`,
     );
   }
@@ -265,7 +267,7 @@ function resize(image: tf.Tensor, height: number, width: number, options: Resize
  * @param smallestSide - length of the shorter side after resizing
  * @param options - interpolation
  * @returns float32 resized tensor
- * @throws {@link DatasetOptionError} for a bad rank or size
+ * @throws {@link optionError} for a bad rank or size
  * @remarks Caller owns the returned tensor; `image` is not disposed.
  * @example
  * ```ts
@@ -298,7 +300,7 @@ export interface ResizeAndCenterCropOptions extends ResizeOptions {
  * @param targetWidth - output width
  * @param options - interpolation and the intermediate shorter side
  * @returns float32 `[targetHeight, targetWidth, c]` (or batched)
- * @throws {@link DatasetOptionError} for a bad rank or sizes, or a `smallestSide` too small for the crop
+ * @throws {@link optionError} for a bad rank or sizes, or a `smallestSide` too small for the crop
  * @remarks Caller owns the returned tensor; `image` is not disposed.
  * @example
  * ```ts

@@ -46,40 +46,47 @@ export async function readH5Layers(
   file: string,
 ): Promise<{ layers: SourceLayer[]; modelConfig?: string; close: () => void }> {
   if (!(await exists(file))) {
-    throw new WeightsLoadError(file, `weights file ${file} does not exist; check the path.`);
+    throw new WeightsLoadError({ source: file, message: `weights file ${file} does not exist; check the path.` });
   }
   const module = await h5();
   let handle: InstanceType<H5Module['File']>;
   try {
     handle = new module.File(path.resolve(file), 'r');
   } catch (error) {
-    throw new WeightsLoadError(file, `${file} is not a readable HDF5 file; re-download it.`, { cause: error });
+    throw new WeightsLoadError({
+      source: file,
+      message: `${file} is not a readable HDF5 file; re-download it.`,
+      cause: error,
+    });
   }
   try {
     let root: Group = handle;
     if (handle.keys().includes('model_weights')) root = handle.get('model_weights') as Group;
     const layerNames = attribute(root, 'layer_names');
     if (!layerNames) {
-      throw new WeightsLoadError(
-        file,
-        `${file} has no "layer_names" attribute: it is not a Keras 1/2 weights file (Keras 3 ".weights.h5" files are not supported; save with Keras 2 "save_weights('x.h5')").`,
-      );
+      throw new WeightsLoadError({
+        source: file,
+        message: `${file} has no "layer_names" attribute: it is not a Keras 1/2 weights file (Keras 3 ".weights.h5" files are not supported; save with Keras 2 "save_weights('x.h5')").`,
+      });
     }
     const modelConfig = handle.attrs['model_config'] ? String(handle.attrs['model_config'].value) : undefined;
     const layers: SourceLayer[] = layerNames.map((name) => {
       const group = root.get(name) as Group | null;
       if (!group)
-        throw new WeightsLoadError(file, `${file} lists layer "${name}" but has no group for it; the file is damaged.`);
+        throw new WeightsLoadError({
+          source: file,
+          message: `${file} lists layer "${name}" but has no group for it; the file is damaged.`,
+        });
       const weightNames = attribute(group, 'weight_names') ?? [];
       return {
         name,
         weights: weightNames.map((weightName) => {
           const dataset = group.get(weightName) as Dataset | null;
           if (!dataset?.shape) {
-            throw new WeightsLoadError(
-              file,
-              `${file}: weight "${weightName}" of layer "${name}" is missing; the file is damaged.`,
-            );
+            throw new WeightsLoadError({
+              source: file,
+              message: `${file}: weight "${weightName}" of layer "${name}" is missing; the file is damaged.`,
+            });
           }
           return {
             name: weightName,
@@ -89,10 +96,10 @@ export async function readH5Layers(
               if (value instanceof Float32Array) return value;
               if (value instanceof Float64Array || Array.isArray(value))
                 return Float32Array.from(value as ArrayLike<number>);
-              throw new WeightsLoadError(
-                file,
-                `${file}: weight "${weightName}" has unsupported type ${dataset.dtype}.`,
-              );
+              throw new WeightsLoadError({
+                source: file,
+                message: `${file}: weight "${weightName}" has unsupported type ${dataset.dtype}.`,
+              });
             },
           };
         }),
@@ -106,7 +113,11 @@ export async function readH5Layers(
       // the handle never opened
     }
     if (WeightsLoadError.isInstance(error)) throw error;
-    throw new WeightsLoadError(file, `${file} is not a readable HDF5 weights file; re-download it.`, { cause: error });
+    throw new WeightsLoadError({
+      source: file,
+      message: `${file} is not a readable HDF5 weights file; re-download it.`,
+      cause: error,
+    });
   }
 }
 

@@ -85,10 +85,10 @@ export async function convertH5ToTfjs(
   try {
     if (!target) {
       if (!modelConfig) {
-        throw new WeightsLoadError(
-          h5File,
-          `${h5File} holds weights only (no model_config); pass the model, e.g. buildModel('vgg16', { initialization: 'zeros' }).`,
-        );
+        throw new WeightsLoadError({
+          source: h5File,
+          message: `${h5File} holds weights only (no model_config); pass the model, e.g. buildModel('vgg16', { initialization: 'zeros' }).`,
+        });
       }
       try {
         target = (await tf.models.modelFromJSON(
@@ -96,11 +96,11 @@ export async function convertH5ToTfjs(
           kerasCustomObjects(),
         )) as tf.LayersModel;
       } catch (error) {
-        throw new WeightsLoadError(
-          h5File,
-          `the model_config of ${h5File} cannot be rebuilt in tfjs (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); pass the model instead.`,
-          { cause: error },
-        );
+        throw new WeightsLoadError({
+          source: h5File,
+          message: `the model_config of ${h5File} cannot be rebuilt in tfjs (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); pass the model instead.`,
+          cause: error,
+        });
       }
     }
     const report = assignWeights(target, layers, h5File);

@@ -57,11 +57,11 @@ export function assignWeights(model: tf.LayersModel, sourceLayers: SourceLayer[]
     matchedBy = 'order';
     if (modelLayers.length !== fileLayers.length) {
       const missing = modelLayers.filter((layer) => !byName.has(layer.name)).map((layer) => layer.name);
-      throw new WeightsLoadError(
+      throw new WeightsLoadError({
         source,
-        `${source} does not fit model "${model.name}": it has ${fileLayers.length} layers with weights, the model ${modelLayers.length}, and ${missing.length} model layers are not in the file by name (${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', ...' : ''}). Build the model with the options the weights were saved with (includeTop, alpha, classes, inputShape).`,
-        { mismatches: missing.map((name) => `${name}: not in file`) },
-      );
+        message: `${source} does not fit model "${model.name}": it has ${fileLayers.length} layers with weights, the model ${modelLayers.length}, and ${missing.length} model layers are not in the file by name (${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', ...' : ''}). Build the model with the options the weights were saved with (includeTop, alpha, classes, inputShape).`,
+        mismatches: missing.map((name) => `${name}: not in file`),
+      });
     }
     pairs = modelLayers.map((layer, index) => [layer, fileLayers[index]!]);
   }
@@ -75,11 +75,11 @@ export function assignWeights(model: tf.LayersModel, sourceLayers: SourceLayer[]
     }
   }
   if (mismatches.length > 0) {
-    throw new WeightsLoadError(
+    throw new WeightsLoadError({
       source,
-      `${mismatches.length} layer(s) of ${source} do not fit model "${model.name}" (matched by ${matchedBy}):\n  ${mismatches.slice(0, 20).join('\n  ')}${mismatches.length > 20 ? `\n  ... and ${mismatches.length - 20} more` : ''}\nBuild the model with the options the weights were saved with (includeTop, alpha, classes, inputShape).`,
-      { mismatches },
-    );
+      message: `${mismatches.length} layer(s) of ${source} do not fit model "${model.name}" (matched by ${matchedBy}):\n  ${mismatches.slice(0, 20).join('\n  ')}${mismatches.length > 20 ? `\n  ... and ${mismatches.length - 20} more` : ''}\nBuild the model with the options the weights were saved with (includeTop, alpha, classes, inputShape).`,
+      mismatches,
+    });
   }
   let tensors = 0;
   for (const [layer, fileLayer] of pairs) {

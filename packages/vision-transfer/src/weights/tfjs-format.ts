@@ -1,9 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { DownloadError, download, sha256, writeFileAtomic } from '@tfkit/core/node';
 import { WeightsLoadError, WeightsOfflineError } from '../errors.js';
 import { kerasCustomObjects } from '../layers/keras-batch-normalization.js';
-import { defaultCacheDirectory, exists, isHttpUrl, readBytes, sha256, toLocalPath, writeFileAtomic } from './files.js';
+import { defaultCacheDirectory, exists, isHttpUrl, readBytes, toLocalPath } from './files.js';
 import type { SourceLayer } from './match.js';
 
 /** Progress of a download or a file read. */
@@ -31,6 +32,21 @@ export interface FetchOptions {
    * @defaultValue `globalThis.fetch`
    */
   fetch?: typeof globalThis.fetch;
+  /**
+   * Extra tries per file after a network error, a stall or a 5xx answer, with exponential back-off.
+   * @defaultValue `3`
+   */
+  retries?: number;
+  /**
+   * Back-off before the first retry, doubled for each further one.
+   * @defaultValue `500`
+   */
+  retryDelayMs?: number;
+  /**
+   * A try fails when no byte arrives for this long.
+   * @defaultValue `30_000`
+   */
+  stallTimeoutMs?: number;
 }
 
 /** The model.json of the tfjs layers format. */
@@ -77,13 +93,17 @@ function parseModelJson(text: string, source: string): ModelJson {
   try {
     json = JSON.parse(text) as ModelJson;
   } catch (error) {
-    throw new WeightsLoadError(source, `${source} is not valid JSON; re-download or re-convert it.`, { cause: error });
+    throw new WeightsLoadError({
+      source,
+      message: `${source} is not valid JSON; re-download or re-convert it.`,
+      cause: error,
+    });
   }
   if (!Array.isArray(json.weightsManifest)) {
-    throw new WeightsLoadError(
+    throw new WeightsLoadError({
       source,
-      `${source} has no weightsManifest: it is not a tfjs layers-model model.json (graph models from tensorflowjs_converter --output_format=tfjs_graph_model are not supported).`,
-    );
+      message: `${source} has no weightsManifest: it is not a tfjs layers-model model.json (graph models from tensorflowjs_converter --output_format=tfjs_graph_model are not supported).`,
+    });
   }
   return json;
 }
@@ -101,10 +121,10 @@ async function verified(directory: string, name: string, checksums: Checksums | 
   const bytes = await readBytes(file);
   const expected = checksums?.files[name];
   if (expected && (expected.size !== bytes.byteLength || expected.sha256 !== sha256(bytes))) {
-    throw new WeightsLoadError(
-      file,
-      `${file} does not match its checksum in ${checksumFile} (${bytes.byteLength} bytes, expected ${expected.size}); delete it so that it is fetched or written again.`,
-    );
+    throw new WeightsLoadError({
+      source: file,
+      message: `${file} does not match its checksum in ${checksumFile} (${bytes.byteLength} bytes, expected ${expected.size}); delete it so that it is fetched or written again.`,
+    });
   }
   return bytes;
 }
@@ -113,7 +133,10 @@ async function readLocal(source: string, options: FetchOptions): Promise<LayersA
   let file = toLocalPath(source);
   if (!file.endsWith('.json')) file = path.join(file, 'model.json');
   if (!(await exists(file))) {
-    throw new WeightsLoadError(file, `${file} does not exist; pass the path of a tfjs model.json or its directory.`);
+    throw new WeightsLoadError({
+      source: file,
+      message: `${file} does not exist; pass the path of a tfjs model.json or its directory.`,
+    });
   }
   const directory = path.dirname(file);
   const checksums = await readChecksums(directory);
@@ -125,10 +148,10 @@ async function readLocal(source: string, options: FetchOptions): Promise<LayersA
   const parts: Uint8Array[] = [];
   for (const [index, name] of paths.entries()) {
     if (!(await exists(path.join(directory, name)))) {
-      throw new WeightsLoadError(
-        file,
-        `weight shard ${path.join(directory, name)} named in ${file} is missing; copy all shard files next to model.json.`,
-      );
+      throw new WeightsLoadError({
+        source: file,
+        message: `weight shard ${path.join(directory, name)} named in ${file} is missing; copy all shard files next to model.json.`,
+      });
     }
     parts.push(await verified(directory, name, checksums));
     options.onProgress?.({
@@ -141,27 +164,75 @@ async function readLocal(source: string, options: FetchOptions): Promise<LayersA
   return { modelJson, weightData: concat(parts), source: file, directory };
 }
 
-async function download(url: string, fetchFn: typeof globalThis.fetch, cacheDirectory: string): Promise<Uint8Array> {
-  let response: Response;
+/** One file fetched into the cache through `@tfkit/core/node`'s `download`. */
+interface CacheFetch {
+  url: string;
+  /** Where the file goes. */
+  file: string;
+  /** The directory named in the offline error. */
+  directory: string;
+  /** Expected hex digest (md5 or SHA-256), when published. */
+  hash?: string | undefined;
+  /** Reuse a file already there when it verifies. */
+  reuse: boolean;
+  /** The offline error's advice after "place the file by hand". */
+  advice: string;
+  options: FetchOptions;
+  onBytes?: ((loaded: number) => void) | undefined;
+}
+
+/**
+ * Fetches one file into the cache (retries, stall timeout, Range resume, hash check, atomic
+ * rename, a lock shared by processes) and turns core's `DownloadError` into this package's errors.
+ */
+async function fetchIntoCache(request: CacheFetch): Promise<{ path: string; cached: boolean }> {
+  const { url, file, options } = request;
   try {
-    response = await fetchFn(url);
+    const result = await download({
+      urls: [url],
+      destination: file,
+      hash: request.hash,
+      reuseExisting: request.reuse,
+      package: '@tfkit/vision-transfer',
+      retries: options.retries,
+      retryDelayMs: options.retryDelayMs,
+      stallTimeoutMs: options.stallTimeoutMs,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(request.onBytes ? { onProgress: ({ loaded }) => request.onBytes?.(loaded) } : {}),
+    });
+    return { path: result.path, cached: result.cached };
   } catch (error) {
-    throw new WeightsOfflineError(
-      url,
-      cacheDirectory,
-      `could not download ${url} (${error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)}). Offline? Put model.json and its weight shards (group1-shard1of1.bin, ...) in ${cacheDirectory}, or pass the local path of model.json instead of the URL.`,
-      { cause: error },
-    );
+    if (!DownloadError.isInstance(error)) throw error;
+    const reasons = error.failures.map((failure) => failure.reason);
+    const last = reasons.at(-1) ?? 'no answer';
+    if (error.offline) {
+      throw new WeightsOfflineError({
+        url,
+        cacheDirectory: request.directory,
+        file,
+        expectedHash: request.hash,
+        message:
+          `could not download ${url} (${last}). Offline? Place the file by hand at ${file}` +
+          (request.hash ? ` (its ${request.hash.length === 64 ? 'SHA-256' : 'md5'} must be ${request.hash})` : '') +
+          `${request.advice}.`,
+        cause: error,
+      });
+    }
+    throw new WeightsLoadError({
+      source: url,
+      message: `downloading ${url} failed (${last}); check the URL or the mirror, or place the file by hand at ${file}${request.advice}.`,
+      cause: error,
+    });
   }
-  if (!response.ok) {
-    throw new WeightsLoadError(url, `downloading ${url} failed with HTTP ${response.status}; check the URL.`);
-  }
-  return new Uint8Array(await response.arrayBuffer());
+}
+
+function cacheDirectoryOf(url: string, options: FetchOptions): string {
+  const cacheRoot = options.cacheDir ?? defaultCacheDirectory();
+  return path.join(cacheRoot, sha256(url).slice(0, 16));
 }
 
 async function readRemote(url: string, options: FetchOptions): Promise<LayersArtifacts> {
-  const cacheRoot = options.cacheDir ?? defaultCacheDirectory();
-  const directory = path.join(cacheRoot, sha256(new TextEncoder().encode(url)).slice(0, 16));
+  const directory = cacheDirectoryOf(url, options);
   const checksums = await readChecksums(directory);
   if (checksums?.url === url && (await exists(path.join(directory, 'model.json')))) {
     try {
@@ -172,36 +243,51 @@ async function readRemote(url: string, options: FetchOptions): Promise<LayersArt
       // a damaged cache entry: fetch again below
     }
   }
-  const fetchFn = options.fetch ?? globalThis.fetch;
-  const jsonBytes = await download(url, fetchFn, directory);
+  const advice =
+    ', with its weight shards (group1-shard1of1.bin, ...) beside it, or pass the local path of model.json instead of the URL';
+  // The checksum record is written last: without it, nothing here counts as cached.
+  await rm(path.join(directory, checksumFile), { force: true });
+  const jsonFile = path.join(directory, 'model.json');
+  await fetchIntoCache({ url, file: jsonFile, directory, reuse: false, advice, options });
+  const jsonBytes = await readBytes(jsonFile);
   const modelJson = parseModelJson(new TextDecoder().decode(jsonBytes), url);
   const paths = modelJson.weightsManifest.flatMap((group) => group.paths);
   const record: Checksums = { url, files: { 'model.json': { size: jsonBytes.byteLength, sha256: sha256(jsonBytes) } } };
   const parts: Uint8Array[] = [];
   for (const [index, name] of paths.entries()) {
-    const bytes = await download(new URL(name, url).toString(), fetchFn, directory);
-    await writeFileAtomic(path.join(directory, name), bytes);
+    const file = path.join(directory, name);
+    await fetchIntoCache({
+      url: new URL(name, url).toString(),
+      file,
+      directory,
+      reuse: false,
+      advice,
+      options,
+      onBytes: (bytes) => options.onProgress?.({ file: name, filesDone: index, filesTotal: paths.length, bytes }),
+    });
+    const bytes = await readBytes(file);
     record.files[name] = { size: bytes.byteLength, sha256: sha256(bytes) };
     parts.push(bytes);
     options.onProgress?.({ file: name, filesDone: index + 1, filesTotal: paths.length, bytes: bytes.byteLength });
   }
-  await writeFileAtomic(path.join(directory, 'model.json'), jsonBytes);
   await writeFileAtomic(path.join(directory, checksumFile), JSON.stringify(record, null, 2));
   return { modelJson, weightData: concat(parts), source: url, directory };
 }
 
 /**
  * Downloads one file (e.g. a Keras `.h5`) into the cache, or returns the cached copy after
- * checking its sha256.
+ * checking its SHA-256: a thin layer over `download` from `@tfkit/core/node` (retries, stall
+ * timeout, HTTP Range resume, atomic rename, a lock shared by processes) that keeps the cache
+ * layout, one directory per URL with a `tfkit-checksums.json` record.
  *
  * @param url - http(s) URL of the file
  * @param options - cache directory, fetch, progress
  * @returns the local path of the file
  * @throws {@link WeightsOfflineError} when offline: the message says where to put the file
+ * @throws {@link WeightsLoadError} when the server answers with an error
  */
 export async function cachedDownload(url: string, options: FetchOptions = {}): Promise<string> {
-  const cacheRoot = options.cacheDir ?? defaultCacheDirectory();
-  const directory = path.join(cacheRoot, sha256(new TextEncoder().encode(url)).slice(0, 16));
+  const directory = cacheDirectoryOf(url, options);
   const name = decodeURIComponent(new URL(url).pathname.split('/').pop() || 'download');
   const file = path.join(directory, name);
   const checksums = await readChecksums(directory);
@@ -211,23 +297,20 @@ export async function cachedDownload(url: string, options: FetchOptions = {}): P
       return file;
     } catch (error) {
       if (!WeightsLoadError.isInstance(error)) throw error;
+      await rm(file, { force: true });
     }
   }
-  let bytes: Uint8Array;
-  try {
-    bytes = await download(url, options.fetch ?? globalThis.fetch, directory);
-  } catch (error) {
-    if (WeightsOfflineError.isInstance(error)) {
-      throw new WeightsOfflineError(
-        url,
-        directory,
-        `could not download ${url}. Offline? Put ${name} in ${directory} (and delete ${checksumFile} there if present), or pass its local path instead of the URL.`,
-        { cause: error },
-      );
-    }
-    throw error;
-  }
-  await writeFileAtomic(file, bytes);
+  await rm(path.join(directory, checksumFile), { force: true });
+  await fetchIntoCache({
+    url,
+    file,
+    directory,
+    reuse: false,
+    advice: ', or pass its local path instead of the URL',
+    options,
+    onBytes: (bytes) => options.onProgress?.({ file: name, filesDone: 0, filesTotal: 1, bytes }),
+  });
+  const bytes = await readBytes(file);
   await writeFileAtomic(
     path.join(directory, checksumFile),
     JSON.stringify({ url, files: { [name]: { size: bytes.byteLength, sha256: sha256(bytes) } } }, null, 2),
@@ -299,10 +382,10 @@ export type LoadModelOptions = FetchOptions;
 export async function loadLayersModel(source: string | URL, options: LoadModelOptions = {}): Promise<tf.LayersModel> {
   const artifacts = await readLayersArtifacts(source, options);
   if (!artifacts.modelJson.modelTopology) {
-    throw new WeightsLoadError(
-      artifacts.source,
-      `${artifacts.source} has weights but no modelTopology; build the model with createModel and pass it as \`weights\` instead.`,
-    );
+    throw new WeightsLoadError({
+      source: artifacts.source,
+      message: `${artifacts.source} has weights but no modelTopology; build the model with createModel and pass it as \`weights\` instead.`,
+    });
   }
   const model = (await tf.models.modelFromJSON(
     { modelTopology: artifacts.modelJson.modelTopology } as tf.io.ModelJSON,
@@ -319,11 +402,11 @@ export async function loadLayersModel(source: string | URL, options: LoadModelOp
   } catch (error) {
     model.dispose();
     if (error instanceof Error && !WeightsLoadError.isInstance(error)) {
-      throw new WeightsLoadError(
-        artifacts.source,
-        `weights of ${artifacts.source} do not fit its topology: ${error.message}`,
-        { cause: error },
-      );
+      throw new WeightsLoadError({
+        source: artifacts.source,
+        message: `weights of ${artifacts.source} do not fit its topology: ${error.message}`,
+        cause: error,
+      });
     }
     throw error;
   }

@@ -1,5 +1,5 @@
+import { TfkitOptionError } from '@tfkit/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { VisionOptionError } from '../errors.js';
 import { countParameters } from '../summary.js';
 import { useTestBackend } from '../test-support/setup.js';
 import { buildModel, createModel, type ModelName, modelInfo, preprocessingFor } from './create-model.js';
@@ -126,13 +126,13 @@ describe('createModel options', () => {
   it('rejects unknown names, small inputs and bad options with typed errors', () => {
     expect(() => buildModel('alexnet' as ModelName)).toThrow(/unknown model "alexnet"; use one of vgg16/);
     expect(() => buildModel('inceptionV3', { inputShape: [64, 64, 3] })).toThrow(/at least 75x75/);
-    expect(() => buildModel('vgg16', { inputShape: [224, 224, 1] })).toThrow(VisionOptionError);
-    expect(() => buildModel('vgg16', { classes: 0 })).toThrow(/classes must be a positive integer/);
+    expect(() => buildModel('vgg16', { inputShape: [224, 224, 1] })).toThrow(TfkitOptionError);
+    expect(() => buildModel('vgg16', { classes: 0 })).toThrow(/`classes`: must be a positive integer/);
     try {
       buildModel('vgg16', { inputShape: [16, 16, 3] });
     } catch (error) {
-      expect(VisionOptionError.isInstance(error)).toBe(true);
-      expect((error as Error).name).toBe('Tfkit_VisionOptionError');
+      expect(TfkitOptionError.isInstance(error)).toBe(true);
+      expect((error as Error).name).toBe('Tfkit_OptionError');
     }
   });
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { VisionOptionError } from '../errors.js';
+import { optionError } from '../errors.js';
 import { type LoadWeightsOptions, loadWeights } from '../weights/load-weights.js';
 import { type Initialization, LayerBuilder } from './builder.js';
 import type { ArchitectureOptions, Pooling } from './heads.js';
@@ -46,7 +46,7 @@ export const modelNames: readonly ModelName[] = Object.keys(zoo) as ModelName[];
  *
  * @param name - a zoo name such as `'vgg16'`
  * @returns its {@link ModelInfo}
- * @throws {@link VisionOptionError} for an unknown name
+ * @throws `TfkitOptionError` (from `@tfkit/core`) for an unknown name
  * @example
  * ```ts
  * modelInfo('inceptionV3').defaultSize; // 299
@@ -54,12 +54,12 @@ export const modelNames: readonly ModelName[] = Object.keys(zoo) as ModelName[];
  */
 export function modelInfo(name: ModelName): ModelInfo {
   const info = zoo[name];
-  if (!info) throw new VisionOptionError(`unknown model "${String(name)}"; use one of ${modelNames.join(', ')}.`);
+  if (!info) throw optionError('name', `unknown model "${String(name)}"; use one of ${modelNames.join(', ')}.`);
   return { name, ...info };
 }
 
-/** Options of {@link createModel}. */
-export interface CreateModelOptions extends LoadWeightsOptions {
+/** Options every architecture of {@link createModel} takes. */
+export interface CommonModelOptions extends LoadWeightsOptions {
   /**
    * Keep the ImageNet classifier on top.
    * @defaultValue `true`
@@ -86,16 +86,6 @@ export interface CreateModelOptions extends LoadWeightsOptions {
    */
   classifierActivation?: 'softmax' | 'linear';
   /**
-   * Width multiplier of MobileNet (0.25, 0.5, 0.75, 1.0 for the published weights) and MobileNetV2.
-   * @defaultValue `1`
-   */
-  alpha?: number;
-  /**
-   * Dropout rate before MobileNet's classifier.
-   * @defaultValue `0.001`
-   */
-  dropout?: number;
-  /**
    * Weights to load after building: a Keras `.h5` file, a tfjs `model.json` (path or http(s) URL),
    * or a directory holding `model.json`. Matched by layer name (see {@link loadWeights}).
    * @defaultValue `null` (initialised weights)
@@ -114,6 +104,47 @@ export interface CreateModelOptions extends LoadWeightsOptions {
   seed?: number;
 }
 
+/** Options of MobileNet v1: the common ones plus the width multiplier and the classifier dropout. */
+export interface MobileNetOptions extends CommonModelOptions {
+  /**
+   * Width multiplier (0.25, 0.5, 0.75, 1.0 for the published weights).
+   * @defaultValue `1`
+   */
+  alpha?: number;
+  /**
+   * Dropout rate before the classifier.
+   * @defaultValue `0.001`
+   */
+  dropout?: number;
+}
+
+/** Options of MobileNetV2: the common ones plus the width multiplier. */
+export interface MobileNetV2Options extends CommonModelOptions {
+  /**
+   * Width multiplier (0.35, 0.5, 0.75, 1.0, 1.3, 1.4 for the published weights).
+   * @defaultValue `1`
+   */
+  alpha?: number;
+}
+
+/** The options each architecture takes, by zoo name. */
+export interface ModelOptionsByName {
+  vgg16: CommonModelOptions;
+  vgg19: CommonModelOptions;
+  inceptionV3: CommonModelOptions;
+  resnet50: CommonModelOptions;
+  mobilenet: MobileNetOptions;
+  mobilenetV2: MobileNetV2Options;
+}
+
+/**
+ * Options of {@link createModel} for the architecture `Name` (for the union of every name, options
+ * any architecture takes): `alpha` only for the MobileNets, `dropout` only for MobileNet v1.
+ */
+export type CreateModelOptions<Name extends ModelName = ModelName> = ModelOptionsByName[Name];
+
+type AnyModelOptions = CommonModelOptions & MobileNetOptions & MobileNetV2Options;
+
 /**
  * Builds a keras.applications architecture as a `tf.LayersModel`, layer for layer: same layer
  * names, order and weight shapes as Keras, so Keras weights load by name and the parameter totals
@@ -122,7 +153,7 @@ export interface CreateModelOptions extends LoadWeightsOptions {
  * @param name - `'vgg16' | 'vgg19' | 'inceptionV3' | 'resnet50' | 'mobilenet' | 'mobilenetV2'`
  * @param options - see {@link CreateModelOptions}
  * @returns the model; the caller owns it and calls `model.dispose()`
- * @throws {@link VisionOptionError} for an unknown name or an input shape the architecture cannot take
+ * @throws `TfkitOptionError` (from `@tfkit/core`) for an unknown name or an input shape the architecture cannot take
  * @throws {@link WeightsLoadError} when `weights` cannot be read or does not fit
  * @example
  * ```ts
@@ -130,7 +161,10 @@ export interface CreateModelOptions extends LoadWeightsOptions {
  * model.countParams(); // 14714688
  * ```
  */
-export async function createModel(name: ModelName, options: CreateModelOptions = {}): Promise<tf.LayersModel> {
+export async function createModel<Name extends ModelName>(
+  name: Name,
+  options: CreateModelOptions<Name> = {},
+): Promise<tf.LayersModel> {
   const model = buildModel(name, options);
   if (options.weights != null) {
     try {
@@ -143,8 +177,23 @@ export async function createModel(name: ModelName, options: CreateModelOptions =
   return model;
 }
 
-/** Synchronous part of {@link createModel}: the architecture without loading weights. */
-export function buildModel(name: ModelName, options: CreateModelOptions = {}): tf.LayersModel {
+/**
+ * Synchronous part of {@link createModel}: the architecture without loading weights.
+ *
+ * @param name - a zoo name
+ * @param options - see {@link CreateModelOptions}; `weights` is not loaded here
+ * @returns the model; the caller owns it and calls `model.dispose()`
+ * @throws `TfkitOptionError` (from `@tfkit/core`) for an unknown name or an input shape the architecture cannot take
+ * @example
+ * ```ts
+ * buildModel('mobilenet', { alpha: 0.25, inputShape: [128, 128, 3] }).countParams(); // 475544 (Keras: MobileNet 0.25 with top)
+ * ```
+ */
+export function buildModel<Name extends ModelName>(
+  name: Name,
+  givenOptions: CreateModelOptions<Name> = {},
+): tf.LayersModel {
+  const options: AnyModelOptions = givenOptions;
   const info = modelInfo(name);
   const includeTop = options.includeTop ?? true;
   const alpha = options.alpha ?? 1;
@@ -154,23 +203,25 @@ export function buildModel(name: ModelName, options: CreateModelOptions = {}): t
     inputShape[2] !== 3 ||
     !inputShape.every((size) => Number.isInteger(size) && size > 0)
   ) {
-    throw new VisionOptionError(
-      `inputShape must be [height, width, 3] with positive integers; got ${JSON.stringify(inputShape)}.`,
+    throw optionError(
+      'inputShape',
+      `must be [height, width, 3] with positive integers; got ${JSON.stringify(inputShape)}.`,
     );
   }
   if (inputShape[0] < info.minSize || inputShape[1] < info.minSize) {
-    throw new VisionOptionError(
+    throw optionError(
+      'inputShape',
       `${name} needs inputs of at least ${info.minSize}x${info.minSize}; got ${inputShape[0]}x${inputShape[1]}. Resize the images or pick another model.`,
     );
   }
-  if (!(alpha > 0)) throw new VisionOptionError(`alpha must be positive; got ${alpha}.`);
+  if (!(alpha > 0)) throw optionError('alpha', `must be positive; got ${alpha}.`);
   const classes = options.classes ?? 1000;
   if (!Number.isInteger(classes) || classes < 1) {
-    throw new VisionOptionError(`classes must be a positive integer; got ${classes}.`);
+    throw optionError('classes', `must be a positive integer; got ${classes}.`);
   }
   const pooling = options.pooling ?? null;
   if (pooling !== null && pooling !== 'avg' && pooling !== 'max') {
-    throw new VisionOptionError(`pooling must be 'avg', 'max' or null; got ${JSON.stringify(pooling)}.`);
+    throw optionError('pooling', `must be 'avg', 'max' or null; got ${JSON.stringify(pooling)}.`);
   }
   const architecture: ArchitectureOptions = {
     includeTop,
