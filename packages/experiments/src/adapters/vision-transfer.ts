@@ -15,6 +15,7 @@ export interface FashionRunOptions {
   data: 'auto' | 'embedded';
   featureLayer: 'block3_pool' | 'fc1';
   maxTestImages: number | undefined;
+  signal: AbortSignal;
 }
 
 /** One method's outcome. */
@@ -34,17 +35,18 @@ export interface FashionRunResult {
   methods: FashionMethodOutcome[];
 }
 
-/** Runs `runFashionTransferExperiment` (from scratch vs frozen backbone vs fine-tuned). */
+/** Runs `runFashionTransferExperiment` of `@tfkit/vision-transfer/fashion` (from scratch vs frozen backbone vs fine-tuned). */
 export async function runFashionTransfer(options: FashionRunOptions): Promise<FashionRunResult> {
   const backend = await ensureTrialBackend();
-  const vision = await import('@tfkit/vision-transfer');
-  const report = await vision.runFashionTransferExperiment({
+  const fashion = await import('@tfkit/vision-transfer/fashion');
+  const report = await fashion.runFashionTransferExperiment({
     trainPerClass: options.trainPerClass,
     epochs: options.epochs,
     batchSize: options.batchSize,
     seed: options.seed,
     data: options.data,
     featureLayer: options.featureLayer,
+    signal: options.signal,
     ...(options.maxTestImages ? { maxTestImages: options.maxTestImages } : {}),
   });
   return {

@@ -28,6 +28,7 @@ export const fashionTransferTrial = defineTrial({
       ...parameters,
       maxTestImages: parameters.maxTestImages || undefined,
       seed: context.seed,
+      signal: context.signal,
     });
     const accuracy = Object.fromEntries(result.methods.map((method) => [method.method, method.testAccuracy]));
     const report = await context.artifactPath('transfer.json');
