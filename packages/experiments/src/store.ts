@@ -169,7 +169,10 @@ export class ResultsStore {
       let handle: Awaited<ReturnType<typeof open>> | undefined;
       try {
         handle = await open(this.file, 'a');
-        await handle.write(line);
+        // One write of the whole line; a short write (only on a full disk or a signal) is completed,
+        // and a crash in between leaves a torn last line that the next open cuts off.
+        let written = 0;
+        while (written < line.length) written += (await handle.write(line, written)).bytesWritten;
         await handle.sync();
       } catch (error) {
         throw new ResultsStoreError({
