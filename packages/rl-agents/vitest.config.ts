@@ -8,6 +8,7 @@ export default defineProject({
     environment: 'node',
     pool: 'forks',
     include: ['src/**/*.test.ts'],
+    typecheck: { enabled: true, include: ['src/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
     testTimeout: 60_000,
   },
 });

@@ -1,5 +1,5 @@
+import { createRng, type Rng } from '@tfkit/core';
 import type { EnvSpec } from './registration.js';
-import { createRng, type Rng } from './rng.js';
 import type { Space } from './spaces/space.js';
 
 /** Extra information returned by `reset` and `step` (Gymnasium's `info` dict). */
@@ -180,7 +180,7 @@ export abstract class Env<Obs = unknown, Act = unknown> {
    * Re-creates {@link Env.rng} from `seed` when one is given (Gymnasium's `super().reset(seed=seed)`).
    *
    * @param seed - a non-negative integer, or `undefined` to keep the current stream
-   * @throws {@link InvalidOptionError} for a negative or non-integer seed
+   * @throws {@link TfkitOptionError} for a negative or non-integer seed
    */
   protected reseed(seed: number | undefined): void {
     if (seed !== undefined && seed !== null) {

@@ -1,3 +1,4 @@
+import { createRng } from '@tfkit/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Env, type ResetParams, type StepResult } from './core.js';
 import { checkEnv, dataEquivalence } from './env-checker.js';
@@ -5,7 +6,6 @@ import { CartPoleEnv } from './envs/cart-pole.js';
 import { EnvCheckError } from './errors.js';
 import { setWarningHandler } from './logger.js';
 import { make, register, unregister } from './registration.js';
-import { createRng } from './rng.js';
 import { Box } from './spaces/box.js';
 import { Discrete } from './spaces/discrete.js';
 

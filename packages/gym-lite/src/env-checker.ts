@@ -1,6 +1,6 @@
 import type { RenderFrame, ResetResult, StepResult } from './core.js';
 import { Env } from './core.js';
-import { EnvCheckError, RenderModeError, TfkitError } from './errors.js';
+import { EnvCheckError, RenderModeError } from './errors.js';
 import { setWarningHandler, warn } from './logger.js';
 import { Box } from './spaces/box.js';
 import { Discrete } from './spaces/discrete.js';
@@ -10,9 +10,9 @@ import { Space } from './spaces/space.js';
 /** @internal Gymnasium's `check_space`: throws for a missing/invalid space, warns for odd bounds. */
 export function checkSpace(space: unknown, kind: 'action' | 'observation'): void {
   if (!(space instanceof Space)) {
-    throw new EnvCheckError(
-      `The ${kind} space must be a Space from @tfkit/gym-lite (Discrete, Box, ...), got ${typeof space}. Set this.${kind}Space in the constructor.`,
-    );
+    throw new EnvCheckError({
+      message: `The ${kind} space must be a Space from @tfkit/gym-lite (Discrete, Box, ...), got ${typeof space}. Set this.${kind}Space in the constructor.`,
+    });
   }
   if (space instanceof Box) {
     let equal = false;
@@ -26,7 +26,7 @@ export function checkSpace(space: unknown, kind: 'action' | 'observation'): void
       warn('A Box observation space low value is greater than a high value.');
   } else if (space instanceof Discrete || space instanceof MultiDiscrete) {
     if (space.shape.length !== (space instanceof Discrete ? 0 : 1)) {
-      throw new EnvCheckError(`The ${kind} space has an unexpected shape [${space.shape.join(', ')}].`);
+      throw new EnvCheckError({ message: `The ${kind} space has an unexpected shape [${space.shape.join(', ')}].` });
     }
   }
 }
@@ -71,15 +71,18 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /** @internal Gymnasium's `env_reset_passive_checker` on a reset result. */
 export function checkResetResult<Obs>(result: unknown, space: Space<Obs>): ResetResult<Obs> {
   if (!isPlainObject(result) || !('observation' in result)) {
-    throw new EnvCheckError(
-      'reset() must return an object { observation, info }' +
+    throw new EnvCheckError({
+      message:
+        'reset() must return an object { observation, info }' +
         (Array.isArray(result) ? ' (not an array; wrap legacy envs yourself or return an object)' : '') +
         `, got ${Array.isArray(result) ? 'an array' : typeof result}.`,
-    );
+    });
   }
   checkObservation(result['observation'], space as Space<unknown>, 'reset');
   if (!isPlainObject(result['info'])) {
-    throw new EnvCheckError(`The info returned by reset() must be a plain object, got ${typeof result['info']}.`);
+    throw new EnvCheckError({
+      message: `The info returned by reset() must be a plain object, got ${typeof result['info']}.`,
+    });
   }
   return result as unknown as ResetResult<Obs>;
 }
@@ -87,13 +90,14 @@ export function checkResetResult<Obs>(result: unknown, space: Space<Obs>): Reset
 /** @internal Gymnasium's `env_step_passive_checker` on a step result. */
 export function checkStepResult<Obs>(result: unknown, space: Space<Obs>): StepResult<Obs> {
   if (Array.isArray(result)) {
-    throw new EnvCheckError(
-      `step() must return an object { observation, reward, terminated, truncated, info }, got an array of ${result.length} ` +
+    throw new EnvCheckError({
+      message:
+        `step() must return an object { observation, reward, terminated, truncated, info }, got an array of ${result.length} ` +
         '(the old Gym API). Return the object form.',
-    );
+    });
   }
   if (!isPlainObject(result)) {
-    throw new EnvCheckError(`step() must return an object, got ${typeof result}.`);
+    throw new EnvCheckError({ message: `step() must return an object, got ${typeof result}.` });
   }
   if (typeof result['terminated'] !== 'boolean') {
     warn(`Expects \`terminated\` signal to be a boolean, actual type: ${typeof result['terminated']}`);
@@ -111,7 +115,9 @@ export function checkStepResult<Obs>(result: unknown, space: Space<Obs>): StepRe
     warn('The reward is an inf value.');
   }
   if (!isPlainObject(result['info'])) {
-    throw new EnvCheckError(`The info returned by step() must be a plain object, got ${typeof result['info']}.`);
+    throw new EnvCheckError({
+      message: `The info returned by step() must be a plain object, got ${typeof result['info']}.`,
+    });
   }
   return result as unknown as StepResult<Obs>;
 }
@@ -136,13 +142,15 @@ export function checkRender(env: Env<unknown, unknown>): RenderFrame | undefined
       } else if (typeof fps !== 'number') {
         warn(`Expects env.metadata.renderFps to be a number, actual type: ${typeof fps}`);
       } else if (!(fps > 0)) {
-        throw new EnvCheckError(`Expects env.metadata.renderFps to be greater than zero, actual value: ${fps}`);
+        throw new EnvCheckError({
+          message: `Expects env.metadata.renderFps to be greater than zero, actual value: ${fps}`,
+        });
       }
     }
     if (env.renderMode !== undefined && !renderModes.includes(env.renderMode)) {
-      throw new EnvCheckError(
-        `The environment was created with an unsupported render mode '${env.renderMode}'; modes: ${renderModes.join(', ')}.`,
-      );
+      throw new EnvCheckError({
+        message: `The environment was created with an unsupported render mode '${env.renderMode}'; modes: ${renderModes.join(', ')}.`,
+      });
     }
   }
   const frame = env.render();
@@ -203,7 +211,7 @@ export interface CheckEnvOptions {
 }
 
 function fail(message: string, cause?: unknown): never {
-  throw new EnvCheckError(message, { cause });
+  throw new EnvCheckError({ message, cause });
 }
 
 function sameState(a: readonly number[], b: readonly number[]): boolean {
@@ -269,7 +277,7 @@ function runChecks(env: Env<unknown, unknown>, options: CheckEnvOptions): void {
     try {
       return fn();
     } catch (error) {
-      if (TfkitError.isInstance(error) && error.name === 'Tfkit_EnvCheckError') throw error;
+      if (EnvCheckError.isInstance(error)) throw error;
       return fail(`${what} threw: ${error instanceof Error ? error.message : String(error)}`, error);
     }
   };

@@ -1,51 +1,25 @@
-const marker = Symbol.for('tfkit.error');
+import { describeValue, hasMarker, TfkitError, TfkitOptionError } from '@tfkit/core';
 
-/**
- * Base class of every error thrown by tfkit packages (gym-lite's own copy, same marker).
- *
- * @remarks
- * gym-lite has no dependencies, so it carries this tiny copy of `@tfkit/backend`'s base error.
- * Use {@link TfkitError.isInstance} rather than `instanceof`: the `Symbol.for('tfkit.error')`
- * marker is shared by every copy of every tfkit package.
- */
-export class TfkitError extends Error {
-  /** @internal */
-  readonly [marker] = true;
+const packageName = '@tfkit/gym-lite';
 
-  /**
-   * @param name - stable error name, e.g. `'Tfkit_ResetNeededError'`
-   * @param message - what went wrong and what to do about it
-   * @param options - `{ cause }` of the error, kept for debugging
-   */
-  constructor(name: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = name;
-  }
-
-  /**
-   * True for any tfkit error, from any copy of any tfkit package.
-   *
-   * @param error - anything that was thrown
-   * @returns whether `error` carries the tfkit marker
-   */
-  static isInstance(error: unknown): error is TfkitError {
-    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[marker] === true;
-  }
-}
-
-const prefix = '[@tfkit/gym-lite]';
-
-function hasName(error: unknown, name: string): boolean {
-  return TfkitError.isInstance(error) && error.name === name;
-}
+const resetNeededName = 'Tfkit_ResetNeededError';
+const resetNeededMarker = Symbol.for(`tfkit.error.${resetNeededName}`);
 
 /**
  * `step()` or `render()` was called before `reset()` (Gymnasium's `ResetNeeded`).
+ *
+ * @example
+ * ```ts
+ * throw new ResetNeededError({ message: 'Cannot call step() before reset().' });
+ * ```
  */
 export class ResetNeededError extends TfkitError {
-  /** @param message - what was called too early */
-  constructor(message: string) {
-    super('Tfkit_ResetNeededError', `${prefix} ${message} Call env.reset() first.`);
+  /** @internal */
+  readonly [resetNeededMarker] = true;
+
+  /** @param options - `message`: what was called too early (the remedy is appended) */
+  constructor({ message }: { message: string }) {
+    super({ name: resetNeededName, package: packageName, message: `${message} Call env.reset() first.` });
   }
 
   /**
@@ -53,27 +27,38 @@ export class ResetNeededError extends TfkitError {
    * @returns whether it is a {@link ResetNeededError}
    */
   static override isInstance(error: unknown): error is ResetNeededError {
-    return hasName(error, 'Tfkit_ResetNeededError');
+    return hasMarker(error, resetNeededMarker);
   }
 }
 
+const invalidActionName = 'Tfkit_InvalidActionError';
+const invalidActionMarker = Symbol.for(`tfkit.error.${invalidActionName}`);
+
 /**
  * An action is not an element of the environment's action space (NaN, 2, -1, 0.5, `'a'` for CartPole).
+ *
+ * @example
+ * ```ts
+ * throw new InvalidActionError({ action: 2, space: 'Discrete(2)' });
+ * ```
  */
 export class InvalidActionError extends TfkitError {
+  /** @internal */
+  readonly [invalidActionMarker] = true;
   /** The rejected action. */
   readonly action: unknown;
 
   /**
-   * @param action - the rejected action
-   * @param space - text form of the action space
+   * @param options - `action`: the rejected action; `space`: text form of the action space
    */
-  constructor(action: unknown, space: string) {
-    super(
-      'Tfkit_InvalidActionError',
-      `${prefix} Action ${describeValue(action)} is not in the action space ${space}. ` +
+  constructor({ action, space }: { action: unknown; space: string }) {
+    super({
+      name: invalidActionName,
+      package: packageName,
+      message:
+        `Action ${describeValue(action)} is not in the action space ${space}. ` +
         'Pass an element of env.actionSpace (check with env.actionSpace.contains(action)).',
-    );
+    });
     this.action = action;
   }
 
@@ -82,17 +67,27 @@ export class InvalidActionError extends TfkitError {
    * @returns whether it is an {@link InvalidActionError}
    */
   static override isInstance(error: unknown): error is InvalidActionError {
-    return hasName(error, 'Tfkit_InvalidActionError');
+    return hasMarker(error, invalidActionMarker);
   }
 }
 
 /** Why an environment id could not be found. */
 export type UnknownEnvReason = 'malformed' | 'namespace' | 'name' | 'version' | 'deprecated';
 
+const unknownEnvName = 'Tfkit_UnknownEnvError';
+const unknownEnvMarker = Symbol.for(`tfkit.error.${unknownEnvName}`);
+
 /**
  * An environment id is not registered (Gymnasium's `NameNotFound`, `VersionNotFound`, `DeprecatedEnv`, ...).
+ *
+ * @example
+ * ```ts
+ * throw new UnknownEnvError({ id, reason: 'name', message: `Environment '${id}' doesn't exist.`, closeMatches: ['CartPole-v1'] });
+ * ```
  */
 export class UnknownEnvError extends TfkitError {
+  /** @internal */
+  readonly [unknownEnvMarker] = true;
   /** The id that was asked for. */
   readonly id: string;
   /** Which part of the id did not match. */
@@ -101,17 +96,25 @@ export class UnknownEnvError extends TfkitError {
   readonly closeMatches: readonly string[];
 
   /**
-   * @param id - the id that was asked for
-   * @param reason - which part did not match
-   * @param message - the explanation
-   * @param closeMatches - registered ids close to `id`
+   * @param options - `id` asked for, `reason` (which part did not match), `message` (the
+   *   explanation) and `closeMatches` (registered ids close to `id`, best first)
    */
-  constructor(id: string, reason: UnknownEnvReason, message: string, closeMatches: readonly string[]) {
+  constructor({
+    id,
+    reason,
+    message,
+    closeMatches,
+  }: {
+    id: string;
+    reason: UnknownEnvReason;
+    message: string;
+    closeMatches: readonly string[];
+  }) {
     const hint =
       closeMatches.length > 0
         ? ` Did you mean: ${closeMatches.map((match) => `'${match}'`).join(', ')}?`
         : ' Use registeredIds() to list the registered environments.';
-    super('Tfkit_UnknownEnvError', `${prefix} ${message}${hint}`);
+    super({ name: unknownEnvName, package: packageName, message: `${message}${hint}` });
     this.id = id;
     this.reason = reason;
     this.closeMatches = closeMatches;
@@ -122,15 +125,28 @@ export class UnknownEnvError extends TfkitError {
    * @returns whether it is an {@link UnknownEnvError}
    */
   static override isInstance(error: unknown): error is UnknownEnvError {
-    return hasName(error, 'Tfkit_UnknownEnvError');
+    return hasMarker(error, unknownEnvMarker);
   }
 }
 
-/** A registration is invalid (Gymnasium's `RegistrationError`). */
+const registrationName = 'Tfkit_RegistrationError';
+const registrationMarker = Symbol.for(`tfkit.error.${registrationName}`);
+
+/**
+ * A registration is invalid (Gymnasium's `RegistrationError`).
+ *
+ * @example
+ * ```ts
+ * throw new RegistrationError({ message: 'Register it with an entryPoint.' });
+ * ```
+ */
 export class RegistrationError extends TfkitError {
-  /** @param message - what is wrong with the registration and how to fix it */
-  constructor(message: string) {
-    super('Tfkit_RegistrationError', `${prefix} ${message}`);
+  /** @internal */
+  readonly [registrationMarker] = true;
+
+  /** @param options - `message`: what is wrong with the registration and how to fix it */
+  constructor({ message }: { message: string }) {
+    super({ name: registrationName, package: packageName, message });
   }
 
   /**
@@ -138,15 +154,28 @@ export class RegistrationError extends TfkitError {
    * @returns whether it is a {@link RegistrationError}
    */
   static override isInstance(error: unknown): error is RegistrationError {
-    return hasName(error, 'Tfkit_RegistrationError');
+    return hasMarker(error, registrationMarker);
   }
 }
 
-/** A space was built or used with invalid arguments (bad bounds, bad mask, ...). */
+const spaceName = 'Tfkit_SpaceError';
+const spaceMarker = Symbol.for(`tfkit.error.${spaceName}`);
+
+/**
+ * A space was built or used with invalid arguments (bad bounds, bad mask, ...).
+ *
+ * @example
+ * ```ts
+ * throw new SpaceError({ message: 'Discrete(n) needs a positive integer n.' });
+ * ```
+ */
 export class SpaceError extends TfkitError {
-  /** @param message - what is wrong and how to fix it */
-  constructor(message: string) {
-    super('Tfkit_SpaceError', `${prefix} ${message}`);
+  /** @internal */
+  readonly [spaceMarker] = true;
+
+  /** @param options - `message`: what is wrong and how to fix it */
+  constructor({ message }: { message: string }) {
+    super({ name: spaceName, package: packageName, message });
   }
 
   /**
@@ -154,31 +183,38 @@ export class SpaceError extends TfkitError {
    * @returns whether it is a {@link SpaceError}
    */
   static override isInstance(error: unknown): error is SpaceError {
-    return hasName(error, 'Tfkit_SpaceError');
+    return hasMarker(error, spaceMarker);
   }
 }
 
-/** An option (constructor, `make`, `reset`) or a seed is invalid. */
-export class InvalidOptionError extends TfkitError {
-  /** @param message - which option is wrong and what is accepted */
-  constructor(message: string) {
-    super('Tfkit_InvalidOptionError', `${prefix} ${message}`);
-  }
+/**
+ * An option (constructor, `make`, `reset`) or a seed is invalid.
+ *
+ * @deprecated Use {@link TfkitOptionError} from `@tfkit/core` (re-exported here); this alias goes
+ *   away in the next minor version.
+ */
+export const InvalidOptionError = TfkitOptionError;
+/** @deprecated Use {@link TfkitOptionError}. */
+export type InvalidOptionError = TfkitOptionError;
 
-  /**
-   * @param error - anything that was thrown
-   * @returns whether it is an {@link InvalidOptionError}
-   */
-  static override isInstance(error: unknown): error is InvalidOptionError {
-    return hasName(error, 'Tfkit_InvalidOptionError');
-  }
-}
+const renderModeName = 'Tfkit_RenderModeError';
+const renderModeMarker = Symbol.for(`tfkit.error.${renderModeName}`);
 
-/** A render mode is not supported here (e.g. `'human'` in Node without a `humanRenderer`). */
+/**
+ * A render mode is not supported here (e.g. `'human'` in Node without a `humanRenderer`).
+ *
+ * @example
+ * ```ts
+ * throw new RenderModeError({ message: "Render mode 'human' needs a humanRenderer in Node." });
+ * ```
+ */
 export class RenderModeError extends TfkitError {
-  /** @param message - which mode and what to use instead */
-  constructor(message: string) {
-    super('Tfkit_RenderModeError', `${prefix} ${message}`);
+  /** @internal */
+  readonly [renderModeMarker] = true;
+
+  /** @param options - `message`: which mode and what to use instead */
+  constructor({ message }: { message: string }) {
+    super({ name: renderModeName, package: packageName, message });
   }
 
   /**
@@ -186,18 +222,31 @@ export class RenderModeError extends TfkitError {
    * @returns whether it is a {@link RenderModeError}
    */
   static override isInstance(error: unknown): error is RenderModeError {
-    return hasName(error, 'Tfkit_RenderModeError');
+    return hasMarker(error, renderModeMarker);
   }
 }
 
-/** `checkEnv()` or the passive env checker found a contract violation. */
+const envCheckName = 'Tfkit_EnvCheckError';
+const envCheckMarker = Symbol.for(`tfkit.error.${envCheckName}`);
+
+/**
+ * `checkEnv()` or the passive env checker found a contract violation.
+ *
+ * @example
+ * ```ts
+ * throw new EnvCheckError({ message: 'reset() must return { observation, info }.', cause: error });
+ * ```
+ */
 export class EnvCheckError extends TfkitError {
+  /** @internal */
+  readonly [envCheckMarker] = true;
+
   /**
-   * @param message - which rule of the Env contract is broken and how to fix it
-   * @param options - `{ cause }`, e.g. the error the env threw
+   * @param options - `message`: which rule of the Env contract is broken and how to fix it;
+   *   `cause`: e.g. the error the env threw
    */
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('Tfkit_EnvCheckError', `${prefix} ${message}`, options);
+  constructor({ message, cause }: { message: string; cause?: unknown }) {
+    super({ name: envCheckName, package: packageName, message, cause });
   }
 
   /**
@@ -205,18 +254,15 @@ export class EnvCheckError extends TfkitError {
    * @returns whether it is an {@link EnvCheckError}
    */
   static override isInstance(error: unknown): error is EnvCheckError {
-    return hasName(error, 'Tfkit_EnvCheckError');
+    return hasMarker(error, envCheckMarker);
   }
 }
 
-/** @internal Short, safe text form of any value for error messages. */
-export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return `'${value}' (string)`;
-  if (typeof value === 'number') return `${Object.is(value, -0) ? '-0' : String(value)} (number)`;
-  if (typeof value === 'bigint') return `${value}n (bigint)`;
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
-  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as ArrayLike<number>).length})`;
-  if (Array.isArray(value)) return `Array(${value.length})`;
-  return `${typeof value}`;
+/**
+ * Throws the one option error of tfkit for gym-lite.
+ *
+ * @internal
+ */
+export function optionError(option: string, message: string, value?: unknown): TfkitOptionError {
+  return new TfkitOptionError({ package: packageName, option, message, ...(value === undefined ? {} : { value }) });
 }

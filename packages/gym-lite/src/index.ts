@@ -1,10 +1,13 @@
 /**
  * `@tfkit/gym-lite`: a Gymnasium-faithful CartPole in pure TypeScript, and the Gym-style API
  * around it (spaces, registry, wrappers, vector env, env checker, legacy adapter).
- * Zero dependencies, synchronous, runs in Node and browsers.
+ * Synchronous, runs in Node and browsers; its one dependency is `@tfkit/core` (pure: no Node,
+ * tfjs or DOM imports), whose error base, option error and seeded generator it re-exports.
  *
  * @packageDocumentation
  */
+
+export { createRng, entropySeed, Rng, type RngState, TfkitError, TfkitOptionError } from '@tfkit/core';
 export {
   Env,
   type EnvMetadata,
@@ -30,7 +33,6 @@ export {
   RenderModeError,
   ResetNeededError,
   SpaceError,
-  TfkitError,
   UnknownEnvError,
   type UnknownEnvReason,
 } from './errors.js';
@@ -58,7 +60,6 @@ export {
   type VectorEnvCreator,
   type WrapperSpec,
 } from './registration.js';
-export { createRng, entropySeed, Rng, type RngState } from './rng.js';
 export { Box, type BoxArray, type BoxArrays, type BoxDtype } from './spaces/box.js';
 export { Discrete } from './spaces/discrete.js';
 export { spaceFromJSON } from './spaces/from-json.js';

@@ -1,6 +1,7 @@
+import { closestMatches, TfkitOptionError } from '@tfkit/core';
 import { Env } from './core.js';
 import { CartPoleEnv, type CartPoleOptions } from './envs/cart-pole.js';
-import { InvalidOptionError, RegistrationError, UnknownEnvError } from './errors.js';
+import { RegistrationError, UnknownEnvError } from './errors.js';
 import { deprecation, warn } from './logger.js';
 import { CartPoleVectorEnv, type CartPoleVectorOptions } from './vector/cart-pole-vector.js';
 import type { AutoresetMode, VectorEnv } from './vector/vector-env.js';
@@ -9,6 +10,8 @@ import { OrderEnforcing } from './wrappers/order-enforcing.js';
 import { PassiveEnvChecker } from './wrappers/passive-env-checker.js';
 import { RecordEpisodeStatistics } from './wrappers/record-episode-statistics.js';
 import { TimeLimit } from './wrappers/time-limit.js';
+
+const packageName = '@tfkit/gym-lite';
 
 /** Creates an environment from keyword options (Gymnasium's entry point). */
 export type EnvCreator = (options: Record<string, unknown>) => Env<unknown, unknown>;
@@ -67,12 +70,12 @@ const envIdPattern = /^(?:(?<namespace>[\w:-]+)\/)?(?:(?<name>[\w:.-]+?))(?:-v(?
 export function parseEnvId(id: string): { namespace: string | undefined; name: string; version: number | undefined } {
   const match = typeof id === 'string' ? envIdPattern.exec(id) : null;
   if (match === null || match.groups === undefined) {
-    throw new UnknownEnvError(
-      String(id),
-      'malformed',
-      `Malformed environment id: ${String(id)}. Ids look like [namespace/]Name-vN, e.g. 'CartPole-v1'.`,
-      [],
-    );
+    throw new UnknownEnvError({
+      id: String(id),
+      reason: 'malformed',
+      message: `Malformed environment id: ${String(id)}. Ids look like [namespace/]Name-vN, e.g. 'CartPole-v1'.`,
+      closeMatches: [],
+    });
   }
   const { namespace, name, version } = match.groups;
   return { namespace, name: name!, version: version === undefined ? undefined : Number(version) };
@@ -191,9 +194,9 @@ export class EnvSpec {
       ['vectorEntryPoint', this.vectorEntryPoint],
     ] as const) {
       if (typeof value === 'function') {
-        throw new RegistrationError(
-          `Callable found in ${this.id} for ${key}; register a string entry point to serialise the spec.`,
-        );
+        throw new RegistrationError({
+          message: `Callable found in ${this.id} for ${key}; register a string entry point to serialise the spec.`,
+        });
       }
     }
     return {
@@ -219,7 +222,7 @@ export class EnvSpec {
    */
   static fromJSON(json: string | Record<string, unknown>): EnvSpec {
     const value = typeof json === 'string' ? (JSON.parse(json) as Record<string, unknown>) : json;
-    if (typeof value['id'] !== 'string') throw new RegistrationError('An EnvSpec JSON needs a string id.');
+    if (typeof value['id'] !== 'string') throw new RegistrationError({ message: 'An EnvSpec JSON needs a string id.' });
     const orUndefined = <T>(field: unknown): T | undefined => (field === null ? undefined : (field as T));
     return new EnvSpec({
       id: value['id'],
@@ -273,7 +276,9 @@ const wrapperEntryPoints = new Map<string, WrapperCreator>([
  */
 export function register(init: EnvSpecInit): EnvSpec {
   if (init.entryPoint === undefined && init.vectorEntryPoint === undefined) {
-    throw new RegistrationError(`Register '${init.id}' with an entryPoint or a vectorEntryPoint (or both).`);
+    throw new RegistrationError({
+      message: `Register '${init.id}' with an entryPoint or a vectorEntryPoint (or both).`,
+    });
   }
   const spec = new EnvSpec(init);
   const sameName = [...registryMap.values()].filter(
@@ -282,14 +287,14 @@ export function register(init: EnvSpecInit): EnvSpec {
   const unversioned = sameName.find((other) => other.version === undefined);
   const versioned = sameName.filter((other) => other.version !== undefined);
   if (unversioned !== undefined && spec.version !== undefined) {
-    throw new RegistrationError(
-      `Can't register the versioned environment '${spec.id}' when the unversioned environment '${unversioned.id}' of the same name already exists.`,
-    );
+    throw new RegistrationError({
+      message: `Can't register the versioned environment '${spec.id}' when the unversioned environment '${unversioned.id}' of the same name already exists.`,
+    });
   }
   if (versioned.length > 0 && spec.version === undefined) {
-    throw new RegistrationError(
-      `Can't register the unversioned environment '${spec.id}' when the versioned environment '${versioned[0]!.id}' of the same name already exists. make() with the unversioned id returns the latest version.`,
-    );
+    throw new RegistrationError({
+      message: `Can't register the unversioned environment '${spec.id}' when the versioned environment '${versioned[0]!.id}' of the same name already exists. make() with the unversioned id returns the latest version.`,
+    });
   }
   if (registryMap.has(spec.id)) warn(`Overriding environment ${spec.id} already in registry.`);
   registryMap.set(spec.id, spec);
@@ -315,44 +320,25 @@ export function registeredIds(): string[] {
   return [...registryMap.keys()].sort();
 }
 
-function levenshtein(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    let previousDiagonal = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const saved = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previousDiagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previousDiagonal = saved;
-    }
-  }
-  return row[b.length]!;
-}
-
 /**
- * Registered ids close to `id` (case-insensitive edit distance), best first, like difflib's `get_close_matches`.
+ * Registered ids close to `id` (case-insensitive edit distance, also compared without the `-vN`
+ * version), best first, like difflib's `get_close_matches`.
  *
  * @param id - any text
  * @param limit - how many to return
  * @returns up to `limit` ids with similarity >= 0.6
  * @defaultValue limit 3
+ * @example
+ * ```ts
+ * closeMatches('cartpole-v0'); // ['CartPole-v0', 'CartPole-v1']
+ * ```
  */
 export function closeMatches(id: string, limit = 3): string[] {
-  const target = String(id).toLowerCase();
-  return [...registryMap.keys()]
-    .map((candidate) => {
-      const lower = candidate.toLowerCase();
-      const nameOnly = lower.replace(/-v\d+$/, '');
-      const score = Math.max(
-        1 - levenshtein(target, lower) / Math.max(target.length, lower.length, 1),
-        1 - levenshtein(target.replace(/-v\d+$/, ''), nameOnly) / Math.max(target.length, nameOnly.length, 1) - 0.05,
-      );
-      return { candidate, score };
-    })
-    .filter((entry) => entry.score >= 0.6)
-    .sort((a, b) => b.score - a.score || a.candidate.localeCompare(b.candidate))
-    .slice(0, limit)
-    .map((entry) => entry.candidate);
+  return closestMatches(String(id), registryMap.keys(), { limit, cutoff: 0.6, normalize: withoutVersion });
+}
+
+function withoutVersion(id: string): string {
+  return id.replace(/-v\d+$/, '');
 }
 
 function latestVersion(namespace: string | undefined, name: string): number | undefined {
@@ -368,16 +354,21 @@ function latestVersion(namespace: string | undefined, name: string): number | un
 function throwNotFound(id: string, namespace: string | undefined, name: string, version: number | undefined): never {
   const specs = [...registryMap.values()];
   if (namespace !== undefined && !specs.some((spec) => spec.namespace === namespace)) {
-    throw new UnknownEnvError(id, 'namespace', `Namespace ${namespace} not found.`, closeMatches(id));
+    throw new UnknownEnvError({
+      id: id,
+      reason: 'namespace',
+      message: `Namespace ${namespace} not found.`,
+      closeMatches: closeMatches(id),
+    });
   }
   const sameName = specs.filter((spec) => spec.namespace === namespace && spec.name === name);
   if (sameName.length === 0) {
-    throw new UnknownEnvError(
-      id,
-      'name',
-      `Environment '${name}' doesn't exist${namespace === undefined ? '' : ` in namespace ${namespace}`}.`,
-      closeMatches(id),
-    );
+    throw new UnknownEnvError({
+      id: id,
+      reason: 'name',
+      message: `Environment '${name}' doesn't exist${namespace === undefined ? '' : ` in namespace ${namespace}`}.`,
+      closeMatches: closeMatches(id),
+    });
   }
   const versions = sameName
     .map((spec) => spec.version)
@@ -387,24 +378,29 @@ function throwNotFound(id: string, namespace: string | undefined, name: string, 
   const base = `Environment version 'v${version}' for environment '${envIdOf(namespace, name, undefined)}' doesn't exist.`;
   const latest = versions.at(-1);
   if (latest !== undefined && version !== undefined && version < latest) {
-    throw new UnknownEnvError(
-      id,
-      'deprecated',
-      `Environment version v${version} for '${envIdOf(namespace, name, undefined)}' is deprecated. Please use '${envIdOf(namespace, name, latest)}' instead.`,
-      ids,
-    );
+    throw new UnknownEnvError({
+      id: id,
+      reason: 'deprecated',
+      message: `Environment version v${version} for '${envIdOf(namespace, name, undefined)}' is deprecated. Please use '${envIdOf(namespace, name, latest)}' instead.`,
+      closeMatches: ids,
+    });
   }
-  throw new UnknownEnvError(
-    id,
-    'version',
-    `${base} It provides versioned environments: [ ${versions.map((value) => `'v${value}'`).join(', ')} ].`,
-    ids,
-  );
+  throw new UnknownEnvError({
+    id: id,
+    reason: 'version',
+    message: `${base} It provides versioned environments: [ ${versions.map((value) => `'v${value}'`).join(', ')} ].`,
+    closeMatches: ids,
+  });
 }
 
 function findSpec(id: string): EnvSpec {
   if (typeof id !== 'string') {
-    throw new InvalidOptionError(`make() needs an id string or an EnvSpec, got ${typeof id}.`);
+    throw new TfkitOptionError({
+      package: packageName,
+      option: 'id',
+      message: `make() needs an id string or an EnvSpec, got ${typeof id}.`,
+      value: id,
+    });
   }
   const { namespace, name, version } = parseEnvId(id);
   let spec = registryMap.get(id);
@@ -472,16 +468,16 @@ export type MadeEnv<E> = Env<ObservationOf<E>, ActionOf<E>> & { readonly unwrapp
 function resolveCreator(spec: EnvSpec): EnvCreator {
   const entryPoint = spec.entryPoint;
   if (entryPoint === undefined) {
-    throw new RegistrationError(
-      `${spec.id} is registered without entryPoint; use makeVec() or register an entryPoint.`,
-    );
+    throw new RegistrationError({
+      message: `${spec.id} is registered without entryPoint; use makeVec() or register an entryPoint.`,
+    });
   }
   if (typeof entryPoint === 'function') return entryPoint;
   const creator = entryPoints.get(entryPoint);
   if (creator === undefined) {
-    throw new RegistrationError(
-      `Unknown string entry point '${entryPoint}' for ${spec.id}; register a creator function as entryPoint instead.`,
-    );
+    throw new RegistrationError({
+      message: `Unknown string entry point '${entryPoint}' for ${spec.id}; register a creator function as entryPoint instead.`,
+    });
   }
   return creator;
 }
@@ -516,7 +512,9 @@ export function make(id: string | EnvSpec, options: MakeOptions & Record<string,
   const creator = resolveCreator(envSpec);
   const created = creator(kwargs);
   if (!(created instanceof Env)) {
-    throw new RegistrationError(`The entry point of ${envSpec.id} must return an Env, got ${typeof created}.`);
+    throw new RegistrationError({
+      message: `The entry point of ${envSpec.id} must return an Env, got ${typeof created}.`,
+    });
   }
   let env: Env<unknown, unknown> = created;
   env.unwrapped.spec = envSpec.with({
@@ -537,9 +535,9 @@ export function make(id: string | EnvSpec, options: MakeOptions & Record<string,
   for (const wrapperSpec of envSpec.additionalWrappers) {
     const creatorOfWrapper = wrapperEntryPoints.get(wrapperSpec.entryPoint);
     if (creatorOfWrapper === undefined || wrapperSpec.kwargs === null) {
-      throw new RegistrationError(
-        `${wrapperSpec.name} cannot be recreated from the spec of ${envSpec.id}; apply it yourself after make().`,
-      );
+      throw new RegistrationError({
+        message: `${wrapperSpec.name} cannot be recreated from the spec of ${envSpec.id}; apply it yourself after make().`,
+      });
     }
     env = creatorOfWrapper(env, wrapperSpec.kwargs);
   }
@@ -593,11 +591,13 @@ export function makeVec(
   const envSpec = id instanceof EnvSpec ? id : findSpec(id);
   const entryPoint = envSpec.vectorEntryPoint;
   if (entryPoint === undefined) {
-    throw new RegistrationError(`Cannot create a vector environment for ${envSpec.id}: it has no vectorEntryPoint.`);
+    throw new RegistrationError({
+      message: `Cannot create a vector environment for ${envSpec.id}: it has no vectorEntryPoint.`,
+    });
   }
   const creator = typeof entryPoint === 'function' ? entryPoint : vectorEntryPoints.get(entryPoint);
   if (creator === undefined) {
-    throw new RegistrationError(`Unknown vector entry point '${String(entryPoint)}' for ${envSpec.id}.`);
+    throw new RegistrationError({ message: `Unknown vector entry point '${String(entryPoint)}' for ${envSpec.id}.` });
   }
   const kwargs: Record<string, unknown> = { ...envSpec.kwargs, ...options };
   if (kwargs['maxEpisodeSteps'] === undefined && envSpec.maxEpisodeSteps !== undefined) {

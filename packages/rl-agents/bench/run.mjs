@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // pnpm bench: DQN on CartPole-v1 until a greedy 20-episode evaluation averages >= 475, per seed,
 // then a comparison of the Q-network engines (native TypeScript vs tfjs cpu vs tfjs wasm) on the
-// default network. Runs over the built dist. Options: --seeds 1,2,3,4,5  --budget 100000
+// default network. Runs over the built dist. Options: --seeds 1,2,3,4,5  --total-timesteps 100000
 // --skip-engines  --skip-solve
 import * as tf from '@tensorflow/tfjs';
 import { ensureBackend, resetBackendChoice } from '@tfkit/backend';
+import { createRng } from '@tfkit/core';
 import { make } from '@tfkit/gym-lite';
-import { dqnDefaults, NativeQNetwork, Random, ReplayBuffer, TfjsQNetwork, trainDqnUntilSolved } from '../dist/index.js';
+import { dqnDefaults, NativeQNetwork, ReplayBuffer, TfjsQNetwork, trainDqnUntilSolved } from '../dist/index.js';
 
 const argv = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -14,7 +15,7 @@ const option = (name, fallback) => {
   return index >= 0 ? argv[index + 1] : fallback;
 };
 const seeds = option('seeds', '1,2,3,4,5').split(',').map(Number);
-const budget = Number(option('budget', '100000'));
+const totalTimesteps = Number(option('total-timesteps', option('budget', '100000')));
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -28,7 +29,7 @@ console.log(`@tfkit/rl-agents bench — node ${process.version}, ${(await import
 if (!argv.includes('--skip-solve')) {
   const config = { ...dqnDefaults };
   console.log(
-    `\nDQN on CartPole-v1 until a greedy 20-episode eval mean >= 475 (eval every 1000 steps on a separate env, budget ${budget} steps)`,
+    `\nDQN on CartPole-v1 until a greedy 20-episode eval mean >= 475 (eval every 1000 steps on a separate env, budget ${totalTimesteps} steps)`,
   );
   console.log(
     `config: engine ${config.engine}, hidden ${JSON.stringify(config.hiddenLayers)}, lr ${config.learningRate}, batch ${config.batchSize}, trainFreq ${config.trainFreq}, gradientSteps ${config.gradientSteps}, targetUpdateInterval ${config.targetUpdateInterval}, double ${config.doubleDqn}, exploration ${config.explorationSteps} steps to eps ${config.explorationFinalEps}, learningStarts ${config.learningStarts}`,
@@ -36,7 +37,11 @@ if (!argv.includes('--skip-solve')) {
   console.log(' seed | solved | env steps | wall s | cpu s | acting steps/s | updates/s | updates');
   const rows = [];
   for (const seed of seeds) {
-    const result = await trainDqnUntilSolved(make('CartPole-v1'), { seed, budget, evalEnv: make('CartPole-v1') });
+    const result = await trainDqnUntilSolved(make('CartPole-v1'), {
+      seed,
+      totalTimesteps,
+      evalEnv: make('CartPole-v1'),
+    });
     rows.push(result);
     console.log(
       `${pad(seed, 5)} | ${pad(result.solved ? 'yes' : 'no', 6)} | ${pad(result.envSteps, 9)} | ${pad(result.wallSeconds.toFixed(1), 6)} | ${pad((result.cpuSeconds ?? Number.NaN).toFixed(1), 5)} | ${pad(Math.round(result.actingStepsPerSecond), 14)} | ${pad(Math.round(result.updatesPerSecond), 9)} | ${pad(result.updates, 7)}`,
@@ -55,12 +60,12 @@ if (!argv.includes('--skip-engines')) {
     `\nQ-network engines on the default net [4, ${hiddenLayers.join(', ')}, 2], batch ${dqnDefaults.batchSize}:`,
   );
   const buffer = new ReplayBuffer(10_000, 4);
-  const random = new Random(1);
+  const random = createRng(1);
   for (let index = 0; index < 10_000; index++) {
     const observation = [random.normal(), random.normal(), random.normal(), random.normal()];
     buffer.add(
       observation,
-      random.int(2),
+      random.integers(2),
       1,
       observation.map((value) => value + 0.01),
       index % 30 === 0,

@@ -1,4 +1,5 @@
-import { RlConfigError, RlEnvMismatchError } from './errors.js';
+import { TfkitOptionError } from '@tfkit/core';
+import { packageName, RlEnvMismatchError } from './errors.js';
 
 /**
  * What the agents need from an environment: the Gymnasium-style API of `@tfkit/gym-lite`
@@ -53,10 +54,11 @@ export interface DiscreteLike {
 export function observationSize(env: AgentEnv): number {
   const shape = (env.observationSpace as BoxLike | undefined)?.shape;
   if (!shape || shape.length === 0) {
-    throw new RlConfigError(
-      'env',
-      'the environment has no observationSpace.shape; pass a Box-observation env such as CartPole.',
-    );
+    throw new TfkitOptionError({
+      package: packageName,
+      option: 'env',
+      message: 'the environment has no observationSpace.shape; pass a Box-observation env such as CartPole.',
+    });
   }
   return shape.reduce((product, size) => product * size, 1);
 }
@@ -65,10 +67,11 @@ export function observationSize(env: AgentEnv): number {
 export function actionCount(env: AgentEnv): number {
   const n = (env.actionSpace as DiscreteLike | undefined)?.n;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
-    throw new RlConfigError(
-      'env',
-      'the environment has no discrete actionSpace.n; pass a Discrete-action env such as CartPole.',
-    );
+    throw new TfkitOptionError({
+      package: packageName,
+      option: 'env',
+      message: 'the environment has no discrete actionSpace.n; pass a Discrete-action env such as CartPole.',
+    });
   }
   return n;
 }
@@ -76,9 +79,10 @@ export function actionCount(env: AgentEnv): number {
 /** Throws {@link RlEnvMismatchError} when `env` does not fit an agent of the given sizes. */
 export function checkEnvFits(env: AgentEnv, inputSize: number, numActions: number): void {
   const size = observationSize(env);
-  if (size !== inputSize) throw new RlEnvMismatchError('observation size', inputSize, size);
+  if (size !== inputSize) throw new RlEnvMismatchError({ what: 'observation size', expected: inputSize, actual: size });
   const actions = actionCount(env);
-  if (actions !== numActions) throw new RlEnvMismatchError('action count', numActions, actions);
+  if (actions !== numActions)
+    throw new RlEnvMismatchError({ what: 'action count', expected: numActions, actual: actions });
 }
 
 /** Bounds of one observation dimension from the space, or `undefined` when unknown. */

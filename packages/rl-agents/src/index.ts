@@ -1,25 +1,26 @@
 /**
- * `@tfkit/rl-agents`: reinforcement-learning agents for `@tfkit/gym-lite` environments, from the
- * book's policies (random, angle logic, random search, naive NN, Q-table, the book's DQN) to a
- * DQN that solves CartPole-v1 fast, Q-learning that solves CartPole-v0, and REINFORCE.
+ * `@tfkit/rl-agents`: reinforcement-learning agents for `@tfkit/gym-lite` environments: a DQN
+ * that solves CartPole-v1 fast (replay buffer, native and tfjs Q-networks, checkpoints,
+ * `trainDqnUntilSolved`), tabular Q-learning that solves CartPole-v0, and REINFORCE. The book's
+ * recipes (its `experiment()` runner, policies, naive NN, Q-table preset and "DQN") are on
+ * `@tfkit/rl-agents/book`.
  *
  * @packageDocumentation
  */
-export {
-  DqnAgent,
-  type DqnConfig,
-  type DqnCounters,
-  dqnDefaults,
-  type EvaluationResult,
-  type HistoryPoint,
-  type LearnEvent,
-  type LearnOptions,
-  type LearnResult,
-  type ResolvedDqnConfig,
-  resolveDqnConfig,
-} from './dqn/agent.js';
-export { type BookDqnConfig, runBookDqn } from './dqn/book-dqn.js';
+
+export { TfkitError, TfkitOptionError } from '@tfkit/core';
+export { DqnAgent, type DqnCounters, type EvaluationResult } from './dqn/agent.js';
 export { type LoadOptions, loadDqnAgent, type SaveOptions, saveDqnAgent } from './dqn/checkpoint.js';
+export { type DqnConfig, dqnDefaults, type ResolvedDqnConfig, resolveDqnConfig } from './dqn/config.js';
+export type {
+  DqnEpisodeLogs,
+  DqnEvaluationLogs,
+  DqnStepLogs,
+  HistoryPoint,
+  LearnEvent,
+  LearnOptions,
+  LearnResult,
+} from './dqn/learning.js';
 export { FlatAdam, NativeMlp } from './dqn/native-mlp.js';
 export {
   defaultQModel,
@@ -40,30 +41,14 @@ export {
 } from './dqn/train-until-solved.js';
 export type { AgentEnv, StepResult } from './env.js';
 export { RlAgentsError, RlCheckpointError, RlConfigError, RlEnvMismatchError } from './errors.js';
+export { type ExperimentResult, type Policy, playEpisode, summarise } from './policy.js';
 export {
-  angleLogicPolicy,
-  type ExperimentOptions,
-  type ExperimentResult,
-  formatExperiment,
-  linearPolicy,
-  type Policy,
-  playEpisode,
-  type RandomSearchOptions,
-  type RandomSearchResult,
-  randomPolicy,
-  randomSearch,
-  runExperiment,
-} from './experiment.js';
-export { type NaiveNnOptions, type NaiveNnPolicy, trainNaiveNnPolicy } from './naive-nn.js';
-export {
-  bookQTableConfig,
   QTableAgent,
   type QTableConfig,
   type QTableLearnOptions,
   type QTableLearnResult,
   solvingQTableConfig,
 } from './q-table.js';
-export { Random } from './random.js';
 export { ReinforceAgent, type ReinforceConfig, type ReinforceLearnOptions } from './reinforce.js';
 
 /** The version of this package. */

@@ -1,8 +1,10 @@
+import { TfkitOptionError } from '@tfkit/core';
 import { make } from '@tfkit/gym-lite';
 import { describe, expect, it } from 'vitest';
-import { RlConfigError, RlEnvMismatchError } from './errors.js';
-import { runExperiment } from './experiment.js';
-import { bookQTableConfig, QTableAgent, solvingQTableConfig } from './q-table.js';
+import { runExperiment } from './book/experiment.js';
+import { bookQTableConfig } from './book/q-table-presets.js';
+import { RlEnvMismatchError } from './errors.js';
+import { QTableAgent, solvingQTableConfig } from './q-table.js';
 
 describe('QTableAgent', () => {
   it('discretises with the book bounds: velocities clipped to +-1, 10 bins per dimension', () => {
@@ -41,7 +43,7 @@ describe('QTableAgent', () => {
 
   it('rejects bad configurations and mismatched environments with typed errors', () => {
     const env = make('CartPole-v0');
-    expect(() => new QTableAgent(env, { bins: [10, 10] })).toThrow(RlConfigError);
+    expect(() => new QTableAgent(env, { bins: [10, 10] })).toThrow(TfkitOptionError);
     expect(() => new QTableAgent(env, { discount: 2 })).toThrow(/discount/);
     expect(() => new QTableAgent(env, { learningRate: -0.1 })).toThrow(/learningRate/);
     const agent = new QTableAgent(env);

@@ -1,7 +1,7 @@
+import { createRng, deriveSeed, type Rng, TfkitOptionError } from '@tfkit/core';
 import { type AgentEnv, actionCount, checkEnvFits, observationSize, spaceBounds } from './env.js';
-import { RlConfigError } from './errors.js';
-import { type ExperimentResult, type Policy, summarise } from './experiment.js';
-import { deriveSeed, Random } from './random.js';
+import { packageName } from './errors.js';
+import { type ExperimentResult, type Policy, summarise } from './policy.js';
 
 /** Configuration of a {@link QTableAgent}. */
 export interface QTableConfig {
@@ -56,7 +56,7 @@ export interface QTableLearnResult extends ExperimentResult {
  * @example
  * ```ts
  * const env = make('CartPole-v0');
- * const agent = new QTableAgent(env, bookQTableConfig);
+ * const agent = new QTableAgent(env, solvingQTableConfig);
  * console.log(formatExperiment(agent.learn(env, { episodes: 1000 })));
  * ```
  */
@@ -80,13 +80,13 @@ export class QTableAgent implements Policy {
     explorationRate: (episode: number) => number;
     seed: number;
   };
-  private readonly random: Random;
+  private readonly random: Rng;
   private episodesDone = 0;
 
   /**
    * @param env - the environment (gives sizes and default bounds)
    * @param config - see {@link QTableConfig}
-   * @throws {@link RlConfigError} for bad bins, bounds or rates
+   * @throws {@link TfkitOptionError} for bad bins, bounds or rates
    */
   constructor(env: AgentEnv, config: QTableConfig = {}) {
     const size = observationSize(env);
@@ -95,10 +95,11 @@ export class QTableAgent implements Policy {
     const bins = config.bins ?? 10;
     this.bins = typeof bins === 'number' ? new Array(size).fill(bins) : [...bins];
     if (this.bins.length !== size || this.bins.some((count) => !Number.isInteger(count) || count < 1)) {
-      throw new RlConfigError(
-        'bins',
-        `bins must be a positive integer or ${size} of them, got ${JSON.stringify(bins)}.`,
-      );
+      throw new TfkitOptionError({
+        package: packageName,
+        option: 'bins',
+        message: `bins must be a positive integer or ${size} of them, got ${JSON.stringify(bins)}.`,
+      });
     }
     const space = spaceBounds(env);
     const finite = (value: number | undefined, fallback: number): number =>
@@ -112,14 +113,27 @@ export class QTableAgent implements Policy {
       this.high.length !== size ||
       this.low.some((low, index) => !(low < (this.high[index] as number)))
     ) {
-      throw new RlConfigError('low', `low and high need ${size} numbers each with low < high.`);
+      throw new TfkitOptionError({
+        package: packageName,
+        option: 'low',
+        message: `low and high need ${size} numbers each with low < high.`,
+      });
     }
     const discount = config.discount ?? 0.9;
     if (!(discount >= 0 && discount <= 1))
-      throw new RlConfigError('discount', `discount must be in [0, 1], got ${discount}.`);
+      throw new TfkitOptionError({
+        package: packageName,
+        option: 'discount',
+        message: `discount must be in [0, 1], got ${discount}.`,
+      });
     const asSchedule = (value: number | ((episode: number) => number), name: string): ((episode: number) => number) => {
       if (typeof value === 'function') return value;
-      if (!(value >= 0 && value <= 1)) throw new RlConfigError(name, `${name} must be in [0, 1], got ${value}.`);
+      if (!(value >= 0 && value <= 1))
+        throw new TfkitOptionError({
+          package: packageName,
+          option: name,
+          message: `${name} must be in [0, 1], got ${value}.`,
+        });
       return () => value;
     };
     const seed = config.seed ?? 0;
@@ -132,7 +146,7 @@ export class QTableAgent implements Policy {
     };
     const states = this.bins.reduce((product, count) => product * count, 1);
     this.table = new Float64Array(states * this.numActions);
-    this.random = new Random(deriveSeed(seed, 11));
+    this.random = createRng(deriveSeed(seed, 11));
   }
 
   /** Index of the table row of an observation. */
@@ -189,7 +203,7 @@ export class QTableAgent implements Policy {
       let state = this.stateIndex(reset.observation);
       let total = 0;
       for (;;) {
-        const action = this.random.next() < epsilon ? this.random.int(actions) : this.best(state);
+        const action = this.random.random32() < epsilon ? this.random.integers(actions) : this.best(state);
         const result = env.step(action);
         total += result.reward;
         const next = this.stateIndex(result.observation);
@@ -219,15 +233,6 @@ export class QTableAgent implements Policy {
     return { ...summarise(this.name, rewards), solvedAtEpisode };
   }
 }
-
-/** The book's Q-table: 10 bins per dimension, velocities clipped to +-1, lr 0.8, discount 0.9, explore 0.2. */
-export const bookQTableConfig: QTableConfig = {
-  bins: 10,
-  learningRate: 0.8,
-  discount: 0.9,
-  explorationRate: 0.2,
-  bootstrapTerminal: true,
-};
 
 /**
  * Q-learning that solves CartPole-v0: coarse bins on what matters (1, 1, 6, 12 for cart position,

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { ensureBackend } from '@tfkit/backend';
+import { TfkitOptionError } from '@tfkit/core';
 import { make } from '@tfkit/gym-lite';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RlConfigError } from './errors.js';
 import { ReinforceAgent } from './reinforce.js';
 
 beforeAll(async () => {
@@ -38,7 +38,7 @@ describe('ReinforceAgent', () => {
     const means = await agent.learn(env, { iterations: 10, gamesPerIteration: 2, onIteration: () => false });
     expect(means).toHaveLength(1);
     agent.dispose();
-    expect(() => new ReinforceAgent(env, { learningRate: 0 })).toThrow(RlConfigError);
+    expect(() => new ReinforceAgent(env, { learningRate: 0 })).toThrow(TfkitOptionError);
     expect(() => new ReinforceAgent(env, { hiddenLayers: [-1] })).toThrow(/hiddenLayers/);
   });
 });

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
+import { createRng, deriveSeed, type Rng, TfkitOptionError } from '@tfkit/core';
 import { type AgentEnv, actionCount, checkEnvFits, observationSize } from './env.js';
-import { RlConfigError } from './errors.js';
-import type { Policy } from './experiment.js';
-import { deriveSeed, Random } from './random.js';
+import { packageName } from './errors.js';
+import type { Policy } from './policy.js';
 
 /** Configuration of a {@link ReinforceAgent}. */
 export interface ReinforceConfig {
@@ -51,7 +51,7 @@ export class ReinforceAgent implements Policy {
   /** Number of actions. */
   readonly numActions: number;
   private readonly optimizer: tf.Optimizer;
-  private readonly random: Random;
+  private readonly random: Rng;
   private readonly discount: number;
   private readonly seed: number;
   private iterationsDone = 0;
@@ -59,20 +59,33 @@ export class ReinforceAgent implements Policy {
   /**
    * @param env - the environment (gives sizes)
    * @param config - see {@link ReinforceConfig}
-   * @throws {@link RlConfigError} for bad layer sizes, rates or discount
+   * @throws {@link TfkitOptionError} for bad layer sizes, rates or discount
    */
   constructor(env: AgentEnv, config: ReinforceConfig = {}) {
     this.inputSize = observationSize(env);
     this.numActions = actionCount(env);
     const hidden = config.hiddenLayers ?? [128];
     if (hidden.some((units) => !Number.isInteger(units) || units < 1)) {
-      throw new RlConfigError('hiddenLayers', `hiddenLayers must be positive integers, got ${JSON.stringify(hidden)}.`);
+      throw new TfkitOptionError({
+        package: packageName,
+        option: 'hiddenLayers',
+        message: `hiddenLayers must be positive integers, got ${JSON.stringify(hidden)}.`,
+      });
     }
     const learningRate = config.learningRate ?? 0.05;
-    if (!(learningRate > 0)) throw new RlConfigError('learningRate', `learningRate must be > 0, got ${learningRate}.`);
+    if (!(learningRate > 0))
+      throw new TfkitOptionError({
+        package: packageName,
+        option: 'learningRate',
+        message: `learningRate must be > 0, got ${learningRate}.`,
+      });
     this.discount = config.discount ?? 0.95;
     if (!(this.discount >= 0 && this.discount <= 1))
-      throw new RlConfigError('discount', `discount must be in [0, 1], got ${this.discount}.`);
+      throw new TfkitOptionError({
+        package: packageName,
+        option: 'discount',
+        message: `discount must be in [0, 1], got ${this.discount}.`,
+      });
     this.seed = config.seed ?? 0;
     this.model = tf.sequential();
     for (const [index, units] of [...hidden, this.numActions].entries()) {
@@ -86,7 +99,7 @@ export class ReinforceAgent implements Policy {
       );
     }
     this.optimizer = tf.train.adam(learningRate);
-    this.random = new Random(deriveSeed(this.seed, 40));
+    this.random = createRng(deriveSeed(this.seed, 40));
   }
 
   private probabilities(observation: ArrayLike<number>): Float32Array {
@@ -108,7 +121,7 @@ export class ReinforceAgent implements Policy {
   /** Samples an action from the policy. */
   sample(observation: ArrayLike<number>): number {
     const probabilities = this.probabilities(observation);
-    let draw = this.random.next();
+    let draw = this.random.random32();
     for (let action = 0; action < this.numActions - 1; action++) {
       draw -= probabilities[action] as number;
       if (draw < 0) return action;
@@ -181,5 +194,10 @@ export class ReinforceAgent implements Policy {
   dispose(): void {
     this.model.dispose();
     this.optimizer.dispose();
+  }
+
+  /** Same as {@link ReinforceAgent.dispose}, for `using agent = new ReinforceAgent(...)`. */
+  [Symbol.dispose](): void {
+    this.dispose();
   }
 }

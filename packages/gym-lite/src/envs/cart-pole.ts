@@ -1,10 +1,13 @@
+import { TfkitOptionError } from '@tfkit/core';
 import type { EnvMetadata, ResetParams, ResetResult, RgbFrame, StepResult } from '../core.js';
 import { Env } from '../core.js';
-import { InvalidActionError, InvalidOptionError, RenderModeError, ResetNeededError } from '../errors.js';
+import { InvalidActionError, RenderModeError, ResetNeededError } from '../errors.js';
 import { warn } from '../logger.js';
 import { Box } from '../spaces/box.js';
 import { Discrete } from '../spaces/discrete.js';
 import { renderCartPoleAnsi, renderCartPoleRgb } from './cart-pole-render.js';
+
+const packageName = '@tfkit/gym-lite';
 
 /** CartPole's integrators: Gymnasium's default `'euler'` or `'semi-implicit euler'`. */
 export type KinematicsIntegrator = 'euler' | 'semi-implicit euler';
@@ -104,30 +107,35 @@ export class CartPoleEnv extends Env<Float32Array, number> {
   /**
    * @param options - `suttonBartoReward`, `renderMode`, `humanRenderer`
    * @throws {@link RenderModeError} for an unknown render mode, or `'human'` without `humanRenderer`
-   * @throws {@link InvalidOptionError} for an unknown option
+   * @throws {@link TfkitOptionError} for an unknown option
    */
   constructor(options: CartPoleOptions = {}) {
     super();
     for (const key of Object.keys(options)) {
       if (key !== 'suttonBartoReward' && key !== 'renderMode' && key !== 'humanRenderer') {
-        throw new InvalidOptionError(
-          `CartPole has no option '${key}'. Its options are suttonBartoReward, renderMode and humanRenderer` +
+        throw new TfkitOptionError({
+          package: packageName,
+          option: 'options',
+          message:
+            `CartPole has no option '${key}'. Its options are suttonBartoReward, renderMode and humanRenderer` +
             ' (make() also takes maxEpisodeSteps, disableEnvChecker, orderEnforce).',
-        );
+          value: key,
+        });
       }
     }
     this.metadata = metadata;
     const renderMode = options.renderMode;
     if (renderMode !== undefined && !metadata.renderModes.includes(renderMode)) {
-      throw new RenderModeError(
-        `CartPole has no render mode '${String(renderMode)}'. Use one of ${metadata.renderModes.join(', ')}.`,
-      );
+      throw new RenderModeError({
+        message: `CartPole has no render mode '${String(renderMode)}'. Use one of ${metadata.renderModes.join(', ')}.`,
+      });
     }
     if (renderMode === 'human' && typeof options.humanRenderer !== 'function') {
-      throw new RenderModeError(
-        "renderMode 'human' needs a display, which gym-lite does not open. Pass humanRenderer: (frame) => ... " +
+      throw new RenderModeError({
+        message:
+          "renderMode 'human' needs a display, which gym-lite does not open. Pass humanRenderer: (frame) => ... " +
           "(e.g. draw frame.data on a canvas), or use renderMode 'rgb_array' and display the frames yourself.",
-      );
+      });
     }
     this.renderMode = renderMode;
     this.#suttonBartoReward = options.suttonBartoReward === true;
@@ -145,9 +153,12 @@ export class CartPoleEnv extends Env<Float32Array, number> {
   }
   set kinematicsIntegrator(value: KinematicsIntegrator) {
     if (value !== 'euler' && value !== 'semi-implicit euler') {
-      throw new InvalidOptionError(
-        `kinematicsIntegrator must be 'euler' or 'semi-implicit euler', got ${String(value)}.`,
-      );
+      throw new TfkitOptionError({
+        package: packageName,
+        option: 'kinematicsIntegrator',
+        message: `kinematicsIntegrator must be 'euler' or 'semi-implicit euler', got ${String(value)}.`,
+        value: value,
+      });
     }
     this.#kinematicsIntegrator = value;
   }
@@ -168,7 +179,12 @@ export class CartPoleEnv extends Env<Float32Array, number> {
       return;
     }
     if (value.length !== 4) {
-      throw new InvalidOptionError(`CartPole state needs 4 numbers [x, xDot, theta, thetaDot], got ${value.length}.`);
+      throw new TfkitOptionError({
+        package: packageName,
+        option: 'state',
+        message: `CartPole state needs 4 numbers [x, xDot, theta, thetaDot], got ${value.length}.`,
+        value: value,
+      });
     }
     this.#state = Float64Array.from(value);
   }
@@ -182,9 +198,9 @@ export class CartPoleEnv extends Env<Float32Array, number> {
    * @throws {@link ResetNeededError} before the first `reset`
    */
   step(action: number): StepResult<Float32Array> {
-    if (action !== 0 && action !== 1) throw new InvalidActionError(action, this.actionSpace.toString());
+    if (action !== 0 && action !== 1) throw new InvalidActionError({ action, space: this.actionSpace.toString() });
     const state = this.#state;
-    if (state === null) throw new ResetNeededError('Cannot call step() before reset().');
+    if (state === null) throw new ResetNeededError({ message: 'Cannot call step() before reset().' });
     let x = state[0]!;
     let xDot = state[1]!;
     let theta = state[2]!;
@@ -247,7 +263,7 @@ export class CartPoleEnv extends Env<Float32Array, number> {
    *
    * @param params - `seed` re-seeds {@link Env.rng}; `options.low`/`options.high` change the bounds
    * @returns the first observation (a fresh `Float32Array`) and `{}`
-   * @throws {@link InvalidOptionError} when `low`/`high` are not numbers or `low > high`, or for a bad seed
+   * @throws {@link TfkitOptionError} when `low`/`high` are not numbers or `low > high`, or for a bad seed
    * @defaultValue options `{ low: -0.05, high: 0.05 }`
    */
   reset(params: ResetParams = {}): ResetResult<Float32Array> {
@@ -303,13 +319,27 @@ export function parseResetBounds(
   const low = 'low' in options ? options['low'] : defaultLow;
   const high = 'high' in options ? options['high'] : defaultHigh;
   if (typeof low !== 'number' || Number.isNaN(low)) {
-    throw new InvalidOptionError(`Reset option low (${String(low)}) must be a number.`);
+    throw new TfkitOptionError({
+      package: packageName,
+      option: 'low',
+      message: `Reset option low (${String(low)}) must be a number.`,
+      value: low,
+    });
   }
   if (typeof high !== 'number' || Number.isNaN(high)) {
-    throw new InvalidOptionError(`Reset option high (${String(high)}) must be a number.`);
+    throw new TfkitOptionError({
+      package: packageName,
+      option: 'high',
+      message: `Reset option high (${String(high)}) must be a number.`,
+      value: high,
+    });
   }
   if (low > high) {
-    throw new InvalidOptionError(`Lower bound (${low}) must be lower than higher bound (${high}).`);
+    throw new TfkitOptionError({
+      package: packageName,
+      option: 'low',
+      message: `Lower bound (${low}) must be lower than higher bound (${high}).`,
+    });
   }
   return { low, high };
 }

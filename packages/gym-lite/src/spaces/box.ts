@@ -85,7 +85,9 @@ function isBoxDtype(value: unknown): value is BoxDtype {
 function toValues(bound: number | ArrayLike<number>, size: number, name: string): number[] {
   if (typeof bound === 'number') return new Array<number>(size).fill(bound);
   if (bound.length !== size) {
-    throw new SpaceError(`Box ${name} has ${bound.length} values but the shape holds ${size}. Match the shape.`);
+    throw new SpaceError({
+      message: `Box ${name} has ${bound.length} values but the shape holds ${size}. Match the shape.`,
+    });
   }
   return Array.from(bound);
 }
@@ -135,17 +137,21 @@ export class Box<D extends BoxDtype = 'float32'> extends Space<BoxArrays[D]> {
     options: { seed?: number } = {},
   ) {
     if (!isBoxDtype(dtype)) {
-      throw new SpaceError(`Invalid Box dtype ${String(dtype)}; use one of ${Object.keys(arrayTypes).join(', ')}.`);
+      throw new SpaceError({
+        message: `Invalid Box dtype ${String(dtype)}; use one of ${Object.keys(arrayTypes).join(', ')}.`,
+      });
     }
     let resolvedShape: number[];
     if (shape !== undefined) {
       if (!shape.every((dimension) => Number.isSafeInteger(dimension) && dimension >= 0)) {
-        throw new SpaceError(`Box shape must hold non-negative integers, got [${shape.join(', ')}].`);
+        throw new SpaceError({ message: `Box shape must hold non-negative integers, got [${shape.join(', ')}].` });
       }
       resolvedShape = [...shape];
     } else if (typeof low !== 'number' && typeof high !== 'number') {
       if (low.length !== high.length) {
-        throw new SpaceError(`Box low and high have different lengths (${low.length} and ${high.length}).`);
+        throw new SpaceError({
+          message: `Box low and high have different lengths (${low.length} and ${high.length}).`,
+        });
       }
       resolvedShape = [low.length];
     } else if (typeof low !== 'number') {
@@ -170,28 +176,30 @@ export class Box<D extends BoxDtype = 'float32'> extends Space<BoxArrays[D]> {
       let lowValue = lowValues[index]!;
       let highValue = highValues[index]!;
       if (Number.isNaN(lowValue) || Number.isNaN(highValue) || typeof lowValue !== 'number') {
-        throw new SpaceError(`No Box bound can be NaN (index ${index}). Use -Infinity/Infinity for unbounded.`);
+        throw new SpaceError({
+          message: `No Box bound can be NaN (index ${index}). Use -Infinity/Infinity for unbounded.`,
+        });
       }
       this.boundedBelow[index] = lowValue > Number.NEGATIVE_INFINITY ? 1 : 0;
       this.boundedAbove[index] = highValue < Number.POSITIVE_INFINITY ? 1 : 0;
       if (range !== undefined) {
         if (lowValue === Number.NEGATIVE_INFINITY || highValue === Number.POSITIVE_INFINITY) {
           if (dtype.startsWith('u')) {
-            throw new SpaceError(`Box ${dtype} does not support infinite bounds; give finite bounds.`);
+            throw new SpaceError({ message: `Box ${dtype} does not support infinite bounds; give finite bounds.` });
           }
           if (lowValue === Number.NEGATIVE_INFINITY) lowValue = range[0];
           if (highValue === Number.POSITIVE_INFINITY) highValue = range[1];
         }
         if (lowValue < range[0] || highValue > range[1]) {
-          throw new SpaceError(`Box bounds [${lowValue}, ${highValue}] are out of the ${dtype} range.`);
+          throw new SpaceError({ message: `Box bounds [${lowValue}, ${highValue}] are out of the ${dtype} range.` });
         }
       }
       this.low[index] = lowValue;
       this.high[index] = highValue;
       if (this.low[index]! > this.high[index]!) {
-        throw new SpaceError(
-          `Box low must be <= high everywhere; index ${index} has low ${lowValue} > high ${highValue}.`,
-        );
+        throw new SpaceError({
+          message: `Box low must be <= high everywhere; index ${index} has low ${lowValue} > high ${highValue}.`,
+        });
       }
     }
   }
@@ -308,7 +316,7 @@ export class Box<D extends BoxDtype = 'float32'> extends Space<BoxArrays[D]> {
   fromJsonable(values: readonly unknown[]): BoxArrays[D][] {
     return values.map((value) => {
       if (!Array.isArray(value) || value.length !== this.size) {
-        throw new SpaceError(`Box.fromJsonable expects arrays of ${this.size} numbers.`);
+        throw new SpaceError({ message: `Box.fromJsonable expects arrays of ${this.size} numbers.` });
       }
       return new arrayTypes[this.dtype](value as number[]) as BoxArrays[D];
     });

@@ -31,10 +31,12 @@ export class Discrete extends Space<number> {
    */
   constructor(n: number, start = 0, options: { seed?: number } = {}) {
     if (!Number.isSafeInteger(n) || n <= 0) {
-      throw new SpaceError(`Discrete(n) needs a positive integer n, got ${String(n)}. Pass e.g. new Discrete(2).`);
+      throw new SpaceError({
+        message: `Discrete(n) needs a positive integer n, got ${String(n)}. Pass e.g. new Discrete(2).`,
+      });
     }
     if (!Number.isSafeInteger(start)) {
-      throw new SpaceError(`Discrete start must be an integer, got ${String(start)}.`);
+      throw new SpaceError({ message: `Discrete start must be an integer, got ${String(start)}.` });
     }
     super([], 'int64', options.seed);
     this.n = n;
@@ -52,17 +54,21 @@ export class Discrete extends Space<number> {
    */
   sample(mask?: ArrayLike<number> | null, probability?: ArrayLike<number> | null): number {
     if (mask != null && probability != null) {
-      throw new SpaceError('Discrete.sample accepts a mask or a probability, not both. Pass only one of them.');
+      throw new SpaceError({
+        message: 'Discrete.sample accepts a mask or a probability, not both. Pass only one of them.',
+      });
     }
     if (mask != null) {
       if (mask.length !== this.n) {
-        throw new SpaceError(`The sample mask must have length ${this.n}, got ${mask.length}.`);
+        throw new SpaceError({ message: `The sample mask must have length ${this.n}, got ${mask.length}.` });
       }
       let valid = 0;
       for (let index = 0; index < this.n; index++) {
         const value = mask[index];
         if (value !== 0 && value !== 1) {
-          throw new SpaceError(`All values of the sample mask must be 0 or 1, got ${String(value)} at index ${index}.`);
+          throw new SpaceError({
+            message: `All values of the sample mask must be 0 or 1, got ${String(value)} at index ${index}.`,
+          });
         }
         valid += value;
       }
@@ -78,18 +84,22 @@ export class Discrete extends Space<number> {
     }
     if (probability != null) {
       if (probability.length !== this.n) {
-        throw new SpaceError(`The sample probability must have length ${this.n}, got ${probability.length}.`);
+        throw new SpaceError({
+          message: `The sample probability must have length ${this.n}, got ${probability.length}.`,
+        });
       }
       let sum = 0;
       for (let index = 0; index < this.n; index++) {
         const value = probability[index]!;
         if (!(value >= 0 && value <= 1)) {
-          throw new SpaceError(`All sample probabilities must be in [0, 1], got ${String(value)} at index ${index}.`);
+          throw new SpaceError({
+            message: `All sample probabilities must be in [0, 1], got ${String(value)} at index ${index}.`,
+          });
         }
         sum += value;
       }
       if (Math.abs(sum - 1) > 1e-8 + 1e-5) {
-        throw new SpaceError(`The sample probabilities must sum to 1, got ${sum}.`);
+        throw new SpaceError({ message: `The sample probabilities must sum to 1, got ${sum}.` });
       }
       const draw = this.rng.random() * sum;
       let cumulative = 0;
@@ -142,7 +152,7 @@ export class Discrete extends Space<number> {
   fromJsonable(values: readonly unknown[]): number[] {
     return values.map((value) => {
       if (typeof value !== 'number' || !Number.isInteger(value)) {
-        throw new SpaceError(`Discrete.fromJsonable expects integers, got ${String(value)}.`);
+        throw new SpaceError({ message: `Discrete.fromJsonable expects integers, got ${String(value)}.` });
       }
       return value;
     });

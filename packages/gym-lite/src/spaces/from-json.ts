@@ -25,8 +25,8 @@ export function spaceFromJSON(json: SpaceJSON): Space<unknown> {
     case 'MultiDiscrete':
       return new MultiDiscrete(json.nvec, { start: json.start });
     default:
-      throw new SpaceError(
-        `Unknown space JSON type ${String((json as { type?: unknown })?.type)}; expected Discrete, Box or MultiDiscrete.`,
-      );
+      throw new SpaceError({
+        message: `Unknown space JSON type ${String((json as { type?: unknown })?.type)}; expected Discrete, Box or MultiDiscrete.`,
+      });
   }
 }

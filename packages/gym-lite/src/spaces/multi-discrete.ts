@@ -27,13 +27,15 @@ export class MultiDiscrete extends Space<Int32Array> {
     for (let index = 0; index < nvec.length; index++) {
       const count = nvec[index]!;
       if (!Number.isInteger(count) || count <= 0 || count > 2147483647) {
-        throw new SpaceError(`MultiDiscrete counts must be positive integers, got ${String(count)} at ${index}.`);
+        throw new SpaceError({
+          message: `MultiDiscrete counts must be positive integers, got ${String(count)} at ${index}.`,
+        });
       }
     }
     this.nvec = Int32Array.from(nvec);
     const start = options.start ?? new Array<number>(nvec.length).fill(0);
     if (start.length !== nvec.length) {
-      throw new SpaceError(`MultiDiscrete start has ${start.length} entries, nvec has ${nvec.length}.`);
+      throw new SpaceError({ message: `MultiDiscrete start has ${start.length} entries, nvec has ${nvec.length}.` });
     }
     this.start = Int32Array.from(start);
   }

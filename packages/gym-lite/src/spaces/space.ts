@@ -1,4 +1,4 @@
-import { createRng, type Rng } from '../rng.js';
+import { createRng, type Rng } from '@tfkit/core';
 
 /** JSON form of a space (see {@link spaceFromJSON}); infinite bounds are written as `"Infinity"`/`"-Infinity"`. */
 export type SpaceJSON =
@@ -40,7 +40,7 @@ export abstract class Space<T> {
    *
    * @param seed - a non-negative integer; omitted, a seed is drawn from entropy
    * @returns the seed used
-   * @throws {@link InvalidOptionError} for a negative or non-integer seed
+   * @throws {@link TfkitOptionError} for a negative or non-integer seed
    */
   seed(seed?: number): number {
     this.#rng = createRng(seed);

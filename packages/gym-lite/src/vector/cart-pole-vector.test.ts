@@ -1,7 +1,7 @@
+import { createRng, TfkitOptionError } from '@tfkit/core';
 import { describe, expect, it } from 'vitest';
 import { CartPoleEnv } from '../envs/cart-pole.js';
-import { InvalidActionError, InvalidOptionError, RenderModeError, ResetNeededError } from '../errors.js';
-import { createRng } from '../rng.js';
+import { InvalidActionError, RenderModeError, ResetNeededError } from '../errors.js';
 import { CartPoleVectorEnv } from './cart-pole-vector.js';
 
 /** A single env put in sub-environment `index`'s state. */
@@ -159,8 +159,8 @@ describe('CartPoleVectorEnv', () => {
     expect(() => envs.step(new Int8Array([0, 1, 1]))).not.toThrow();
     expect(() => envs.step(new Float32Array([0, 1, 1]))).not.toThrow();
     expect(Array.from(envs.x)).not.toEqual(before);
-    expect(() => new CartPoleVectorEnv({ numEnvs: 0 })).toThrow(InvalidOptionError);
-    expect(() => new CartPoleVectorEnv({ autoresetMode: 'disabled' as 'next-step' })).toThrow(InvalidOptionError);
+    expect(() => new CartPoleVectorEnv({ numEnvs: 0 })).toThrow(TfkitOptionError);
+    expect(() => new CartPoleVectorEnv({ autoresetMode: 'disabled' as 'next-step' })).toThrow(TfkitOptionError);
     expect(() => new CartPoleVectorEnv({ renderMode: 'human' as 'rgb_array' })).toThrow(RenderModeError);
     expect(() => new CartPoleVectorEnv({ numEnv: 3 } as never)).toThrow(/no option 'numEnv'/);
   });
@@ -186,6 +186,6 @@ describe('CartPoleVectorEnv', () => {
     }
     expect(() => {
       envs.kinematicsIntegrator = 'rk4' as 'euler';
-    }).toThrow(InvalidOptionError);
+    }).toThrow(TfkitOptionError);
   });
 });

@@ -1,14 +1,16 @@
+import { createRng, type Rng, TfkitOptionError } from '@tfkit/core';
 import type { EnvMetadata, Info, ResetParams, RgbFrame } from '../core.js';
 import { type KinematicsIntegrator, parseResetBounds } from '../envs/cart-pole.js';
 import { renderCartPoleRgb } from '../envs/cart-pole-render.js';
-import { InvalidActionError, InvalidOptionError, RenderModeError, ResetNeededError } from '../errors.js';
+import { InvalidActionError, RenderModeError, ResetNeededError } from '../errors.js';
 import { warn } from '../logger.js';
-import { createRng, type Rng } from '../rng.js';
 import { Box } from '../spaces/box.js';
 import { Discrete } from '../spaces/discrete.js';
 import { MultiDiscrete } from '../spaces/multi-discrete.js';
 import type { AutoresetMode, VectorResetResult, VectorStepResult } from './vector-env.js';
 import { VectorEnv } from './vector-env.js';
+
+const packageName = '@tfkit/gym-lite';
 
 /** Options of {@link CartPoleVectorEnv}. */
 export interface CartPoleVectorOptions {
@@ -160,7 +162,7 @@ export class CartPoleVectorEnv extends VectorEnv {
 
   /**
    * @param options - see {@link CartPoleVectorOptions}
-   * @throws {@link InvalidOptionError} for a bad `numEnvs`, `maxEpisodeSteps`, `autoresetMode` or unknown option
+   * @throws {@link TfkitOptionError} for a bad `numEnvs`, `maxEpisodeSteps`, `autoresetMode` or unknown option
    * @throws {@link RenderModeError} for a render mode other than `'rgb_array'`
    */
   constructor(options: CartPoleVectorOptions = {}) {
@@ -168,23 +170,45 @@ export class CartPoleVectorEnv extends VectorEnv {
     const known = ['numEnvs', 'maxEpisodeSteps', 'autoresetMode', 'suttonBartoReward', 'renderMode', 'seed', 'copy'];
     for (const key of Object.keys(options)) {
       if (!known.includes(key)) {
-        throw new InvalidOptionError(`CartPoleVectorEnv has no option '${key}'. Its options are ${known.join(', ')}.`);
+        throw new TfkitOptionError({
+          package: packageName,
+          option: 'options',
+          message: `CartPoleVectorEnv has no option '${key}'. Its options are ${known.join(', ')}.`,
+          value: key,
+        });
       }
     }
     const numEnvs = options.numEnvs ?? 1;
     if (!Number.isSafeInteger(numEnvs) || numEnvs <= 0) {
-      throw new InvalidOptionError(`numEnvs must be a positive integer, got ${String(numEnvs)}.`);
+      throw new TfkitOptionError({
+        package: packageName,
+        option: 'numEnvs',
+        message: `numEnvs must be a positive integer, got ${String(numEnvs)}.`,
+        value: numEnvs,
+      });
     }
     const maxEpisodeSteps = options.maxEpisodeSteps ?? 500;
     if (!Number.isSafeInteger(maxEpisodeSteps) || maxEpisodeSteps <= 0) {
-      throw new InvalidOptionError(`maxEpisodeSteps must be a positive integer, got ${String(maxEpisodeSteps)}.`);
+      throw new TfkitOptionError({
+        package: packageName,
+        option: 'maxEpisodeSteps',
+        message: `maxEpisodeSteps must be a positive integer, got ${String(maxEpisodeSteps)}.`,
+        value: maxEpisodeSteps,
+      });
     }
     const autoresetMode = options.autoresetMode ?? 'next-step';
     if (autoresetMode !== 'next-step' && autoresetMode !== 'same-step') {
-      throw new InvalidOptionError(`autoresetMode must be 'next-step' or 'same-step', got ${String(autoresetMode)}.`);
+      throw new TfkitOptionError({
+        package: packageName,
+        option: 'autoresetMode',
+        message: `autoresetMode must be 'next-step' or 'same-step', got ${String(autoresetMode)}.`,
+        value: autoresetMode,
+      });
     }
     if (options.renderMode !== undefined && options.renderMode !== 'rgb_array') {
-      throw new RenderModeError(`CartPoleVectorEnv renders only 'rgb_array', got '${String(options.renderMode)}'.`);
+      throw new RenderModeError({
+        message: `CartPoleVectorEnv renders only 'rgb_array', got '${String(options.renderMode)}'.`,
+      });
     }
     this.numEnvs = numEnvs;
     this.maxEpisodeSteps = maxEpisodeSteps;
@@ -243,9 +267,12 @@ export class CartPoleVectorEnv extends VectorEnv {
   }
   set kinematicsIntegrator(value: KinematicsIntegrator) {
     if (value !== 'euler' && value !== 'semi-implicit euler') {
-      throw new InvalidOptionError(
-        `kinematicsIntegrator must be 'euler' or 'semi-implicit euler', got ${String(value)}.`,
-      );
+      throw new TfkitOptionError({
+        package: packageName,
+        option: 'kinematicsIntegrator',
+        message: `kinematicsIntegrator must be 'euler' or 'semi-implicit euler', got ${String(value)}.`,
+        value: value,
+      });
     }
     this.#kinematicsIntegrator = value;
   }
@@ -256,7 +283,7 @@ export class CartPoleVectorEnv extends VectorEnv {
    * @param params - `seed` re-seeds {@link CartPoleVectorEnv.rng}; `options.low`/`options.high` set the
    *   bounds, also used by later autoresets
    * @returns the observations (`numEnvs * 4`) and `{}`
-   * @throws {@link InvalidOptionError} for bad bounds or seed
+   * @throws {@link TfkitOptionError} for bad bounds or seed
    */
   reset(params: ResetParams = {}): VectorResetResult {
     if (params.seed !== undefined && params.seed !== null) this.rng = createRng(params.seed);
@@ -306,15 +333,18 @@ export class CartPoleVectorEnv extends VectorEnv {
    */
   step(actions: ArrayLike<number>): VectorStepResult {
     const count = this.numEnvs;
-    if (!this.#hasReset) throw new ResetNeededError('Cannot call step() on a vector env before reset().');
+    if (!this.#hasReset) throw new ResetNeededError({ message: 'Cannot call step() on a vector env before reset().' });
     if (actions === null || typeof actions !== 'object' || actions.length !== count) {
-      throw new InvalidActionError(actions, `${this.actionSpace} (one 0/1 action per sub-environment)`);
+      throw new InvalidActionError({
+        action: actions,
+        space: `${this.actionSpace} (one 0/1 action per sub-environment)`,
+      });
     }
     if (!areBinaryActions(actions, count)) {
       for (let index = 0; index < count; index++) {
         const action = actions[index];
         if (action !== 0 && action !== 1) {
-          throw new InvalidActionError(action, `Discrete(2) (sub-environment ${index})`);
+          throw new InvalidActionError({ action, space: `Discrete(2) (sub-environment ${index})` });
         }
       }
     }
@@ -448,7 +478,7 @@ export class CartPoleVectorEnv extends VectorEnv {
       );
       return undefined;
     }
-    if (!this.#hasReset) throw new ResetNeededError("CartPoleVectorEnv's state is empty.");
+    if (!this.#hasReset) throw new ResetNeededError({ message: "CartPoleVectorEnv's state is empty." });
     const frames: RgbFrame[] = [];
     for (let index = 0; index < this.numEnvs; index++) {
       const state = [this.x[index]!, this.xDot[index]!, this.theta[index]!, this.thetaDot[index]!];

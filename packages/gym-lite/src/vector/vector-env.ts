@@ -1,6 +1,6 @@
+import type { Rng } from '@tfkit/core';
 import type { EnvMetadata, Info, ResetParams, RgbFrame } from '../core.js';
 import type { EnvSpec } from '../registration.js';
-import type { Rng } from '../rng.js';
 import type { Space } from '../spaces/space.js';
 
 /** When a vector env resets a finished sub-environment (Gymnasium's `AutoresetMode`). */

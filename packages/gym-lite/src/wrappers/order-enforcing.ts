@@ -38,7 +38,7 @@ export class OrderEnforcing<Obs, Act> extends Wrapper<Obs, Act> {
    * @throws {@link ResetNeededError} before the first `reset`
    */
   override step(action: Act): StepResult<Obs> {
-    if (!this.#hasReset) throw new ResetNeededError('Cannot call env.step() before calling env.reset().');
+    if (!this.#hasReset) throw new ResetNeededError({ message: 'Cannot call env.step() before calling env.reset().' });
     return this.env.step(action);
   }
 
@@ -57,10 +57,11 @@ export class OrderEnforcing<Obs, Act> extends Wrapper<Obs, Act> {
    */
   override render(): RenderFrame | undefined {
     if (!this.#disableRenderOrderEnforcing && !this.#hasReset) {
-      throw new ResetNeededError(
-        'Cannot call env.render() before calling env.reset(); if this is intended, construct OrderEnforcing with ' +
+      throw new ResetNeededError({
+        message:
+          'Cannot call env.render() before calling env.reset(); if this is intended, construct OrderEnforcing with ' +
           '{ disableRenderOrderEnforcing: true }.',
-      );
+      });
     }
     return this.env.render();
   }

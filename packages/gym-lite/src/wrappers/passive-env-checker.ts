@@ -41,7 +41,7 @@ export class PassiveEnvChecker<Obs, Act> extends Wrapper<Obs, Act> {
    */
   override step(action: Act): StepResult<Obs> {
     const actionSpace = this.env.actionSpace;
-    if (!actionSpace.contains(action)) throw new InvalidActionError(action, actionSpace.toString());
+    if (!actionSpace.contains(action)) throw new InvalidActionError({ action, space: actionSpace.toString() });
     if (this.#checkedStep) return this.env.step(action);
     this.#checkedStep = true;
     return checkStepResult(this.env.step(action), this.env.observationSpace);

@@ -1,6 +1,9 @@
+import { TfkitOptionError } from '@tfkit/core';
 import type { Env, ResetParams, ResetResult, StepResult } from '../core.js';
-import { EnvCheckError, InvalidOptionError } from '../errors.js';
+import { EnvCheckError } from '../errors.js';
 import { Wrapper } from './wrapper.js';
+
+const packageName = '@tfkit/gym-lite';
 
 /** Statistics of one finished episode (Gymnasium's `info["episode"]`). */
 export interface EpisodeStatistics {
@@ -48,13 +51,18 @@ export class RecordEpisodeStatistics<Obs, Act> extends Wrapper<Obs, Act> {
    * @param env - the environment
    * @param options - `bufferLength` of the queues and the info `statsKey`
    * @defaultValue options `{ bufferLength: 100, statsKey: 'episode' }`
-   * @throws {@link InvalidOptionError} for a non-positive `bufferLength`
+   * @throws {@link TfkitOptionError} for a non-positive `bufferLength`
    */
   constructor(env: Env<Obs, Act>, options: { bufferLength?: number; statsKey?: string } = {}) {
     super(env);
     const bufferLength = options.bufferLength ?? 100;
     if (!Number.isSafeInteger(bufferLength) || bufferLength <= 0) {
-      throw new InvalidOptionError(`bufferLength must be a positive integer, got ${String(bufferLength)}.`);
+      throw new TfkitOptionError({
+        package: packageName,
+        option: 'bufferLength',
+        message: `bufferLength must be a positive integer, got ${String(bufferLength)}.`,
+        value: bufferLength,
+      });
     }
     this.#bufferLength = bufferLength;
     this.#statsKey = options.statsKey ?? 'episode';
@@ -71,9 +79,9 @@ export class RecordEpisodeStatistics<Obs, Act> extends Wrapper<Obs, Act> {
     this.episodeLengths += 1;
     if (result.terminated || result.truncated) {
       if (this.#statsKey in result.info) {
-        throw new EnvCheckError(
-          `The env's info already has the key '${this.#statsKey}'; pass another statsKey to RecordEpisodeStatistics.`,
-        );
+        throw new EnvCheckError({
+          message: `The env's info already has the key '${this.#statsKey}'; pass another statsKey to RecordEpisodeStatistics.`,
+        });
       }
       const elapsed = Math.round((now() - this.#episodeStartTime) * 1e6) / 1e6;
       const statistics: EpisodeStatistics = { r: this.episodeReturns, l: this.episodeLengths, t: elapsed };

@@ -1,7 +1,10 @@
+import { TfkitOptionError } from '@tfkit/core';
 import type { Env, ResetParams, ResetResult, StepResult } from '../core.js';
-import { InvalidOptionError } from '../errors.js';
+
 import type { EnvSpec } from '../registration.js';
 import { Wrapper } from './wrapper.js';
+
+const packageName = '@tfkit/gym-lite';
 
 /**
  * Truncates the episode after `maxEpisodeSteps` steps (Gymnasium's `TimeLimit`):
@@ -21,13 +24,16 @@ export class TimeLimit<Obs, Act> extends Wrapper<Obs, Act> {
   /**
    * @param env - the environment
    * @param maxEpisodeSteps - a positive integer
-   * @throws {@link InvalidOptionError} when `maxEpisodeSteps` is not a positive integer
+   * @throws {@link TfkitOptionError} when `maxEpisodeSteps` is not a positive integer
    */
   constructor(env: Env<Obs, Act>, maxEpisodeSteps: number) {
     if (!Number.isSafeInteger(maxEpisodeSteps) || maxEpisodeSteps <= 0) {
-      throw new InvalidOptionError(
-        `TimeLimit needs a positive integer maxEpisodeSteps, got ${String(maxEpisodeSteps)}.`,
-      );
+      throw new TfkitOptionError({
+        package: packageName,
+        option: 'maxEpisodeSteps',
+        message: `TimeLimit needs a positive integer maxEpisodeSteps, got ${String(maxEpisodeSteps)}.`,
+        value: maxEpisodeSteps,
+      });
     }
     super(env);
     this.maxEpisodeSteps = maxEpisodeSteps;

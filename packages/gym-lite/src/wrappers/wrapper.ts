@@ -1,9 +1,11 @@
+import type { Rng } from '@tfkit/core';
+import { TfkitOptionError } from '@tfkit/core';
 import type { EnvMetadata, RenderFrame, ResetParams, ResetResult, StepResult } from '../core.js';
 import { Env } from '../core.js';
-import { InvalidOptionError } from '../errors.js';
 import type { EnvSpec, WrapperSpec } from '../registration.js';
-import type { Rng } from '../rng.js';
 import type { Space } from '../spaces/space.js';
+
+const packageName = '@tfkit/gym-lite';
 
 /**
  * Base class of wrappers (Gymnasium's `gymnasium.Wrapper`): forwards everything to `env`.
@@ -40,14 +42,16 @@ export class Wrapper<Obs = unknown, Act = unknown, WrapperObs = Obs, WrapperAct 
 
   /**
    * @param env - the environment to wrap
-   * @throws {@link InvalidOptionError} when `env` is not an {@link Env}
+   * @throws {@link TfkitOptionError} when `env` is not an {@link Env}
    */
   constructor(env: Env<Obs, Act>) {
     super();
     if (!(env instanceof Env)) {
-      throw new InvalidOptionError(
-        `A wrapper needs an Env to wrap, got ${typeof env}. Extend Env from @tfkit/gym-lite for custom environments.`,
-      );
+      throw new TfkitOptionError({
+        package: packageName,
+        option: 'env',
+        message: `A wrapper needs an Env to wrap, got ${typeof env}. Extend Env from @tfkit/gym-lite for custom environments.`,
+      });
     }
     this.env = env;
   }
@@ -111,7 +115,11 @@ export class Wrapper<Obs = unknown, Act = unknown, WrapperObs = Obs, WrapperAct 
     return this.env.renderMode;
   }
   override set renderMode(_value: string | undefined) {
-    throw new InvalidOptionError('renderMode is chosen when the innermost env is created; pass it to make().');
+    throw new TfkitOptionError({
+      package: packageName,
+      option: 'renderMode',
+      message: 'renderMode is chosen when the innermost env is created; pass it to make().',
+    });
   }
 
   /**

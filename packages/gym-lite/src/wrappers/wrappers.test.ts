@@ -1,7 +1,8 @@
+import { TfkitOptionError } from '@tfkit/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Env, type ResetParams, type StepResult } from '../core.js';
 import { CartPoleEnv } from '../envs/cart-pole.js';
-import { EnvCheckError, InvalidActionError, InvalidOptionError, ResetNeededError } from '../errors.js';
+import { EnvCheckError, InvalidActionError, ResetNeededError } from '../errors.js';
 import { setWarningHandler } from '../logger.js';
 import { make } from '../registration.js';
 import { Box } from '../spaces/box.js';
@@ -51,8 +52,8 @@ describe('Wrapper', () => {
     expect(inner.metadata.renderModes).toContain('ansi');
     expect(() => {
       wrapper.renderMode = 'rgb_array';
-    }).toThrow(InvalidOptionError);
-    expect(() => new Wrapper({} as Env)).toThrow(InvalidOptionError);
+    }).toThrow(TfkitOptionError);
+    expect(() => new Wrapper({} as Env)).toThrow(TfkitOptionError);
     wrapper.close();
   });
 
@@ -125,8 +126,8 @@ describe('TimeLimit', () => {
     (both.unwrapped as CartPoleEnv).state = [0, 0, 0.3, 0];
     const result = both.step(0);
     expect(result.terminated && result.truncated).toBe(true);
-    expect(() => new TimeLimit(new CartPoleEnv(), 0)).toThrow(InvalidOptionError);
-    expect(() => new TimeLimit(new CartPoleEnv(), 2.5)).toThrow(InvalidOptionError);
+    expect(() => new TimeLimit(new CartPoleEnv(), 0)).toThrow(TfkitOptionError);
+    expect(() => new TimeLimit(new CartPoleEnv(), 2.5)).toThrow(TfkitOptionError);
     expect(env.spec).toBeUndefined();
   });
 });
@@ -228,7 +229,7 @@ describe('RecordEpisodeStatistics', () => {
     custom.reset({ seed: 0 });
     custom.step(0);
     expect(custom.step(0).info['stats']).toMatchObject({ r: 2, l: 2 });
-    expect(() => new RecordEpisodeStatistics(new CartPoleEnv(), { bufferLength: 0 })).toThrow(InvalidOptionError);
+    expect(() => new RecordEpisodeStatistics(new CartPoleEnv(), { bufferLength: 0 })).toThrow(TfkitOptionError);
   });
 
   it('refuses to overwrite an info key', () => {

@@ -1,10 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { ensureBackend } from '@tfkit/backend';
+import { TfkitOptionError } from '@tfkit/core';
 import { make } from '@tfkit/gym-lite';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AgentEnv } from '../env.js';
-import { RlConfigError, RlEnvMismatchError } from '../errors.js';
-import { DqnAgent, type resolveDqnConfig } from './agent.js';
+import { RlEnvMismatchError } from '../errors.js';
+import { DqnAgent } from './agent.js';
+import type { resolveDqnConfig } from './config.js';
+import type { LearnEvent } from './learning.js';
 import { trainDqnUntilSolved } from './train-until-solved.js';
 
 beforeAll(async () => {
@@ -36,16 +39,16 @@ describe('DqnAgent configuration', () => {
       return undefined;
     };
     const negative = attempt({ bufferSize: -10 });
-    expect(RlConfigError.isInstance(negative)).toBe(true);
-    expect((negative as RlConfigError).option).toBe('bufferSize');
-    expect((negative as Error).message).toMatch(/^\[@tfkit\/rl-agents\] bufferSize/);
+    expect(TfkitOptionError.isInstance(negative)).toBe(true);
+    expect((negative as TfkitOptionError).option).toBe('bufferSize');
+    expect((negative as Error).message).toMatch(/^\[@tfkit\/rl-agents\] Invalid option `bufferSize`: /);
     const tooBig = attempt({ bufferSize: 32, batchSize: 64 });
-    expect((tooBig as RlConfigError).option).toBe('batchSize');
+    expect((tooBig as TfkitOptionError).option).toBe('batchSize');
     expect((tooBig as Error).message).toMatch(/lower batchSize or raise bufferSize/);
-    expect((attempt({ gamma: 1.5 }) as RlConfigError).option).toBe('gamma');
-    expect((attempt({ hiddenLayers: [0] }) as RlConfigError).option).toBe('hiddenLayers');
-    expect((attempt({ engine: 'gpu' as never }) as RlConfigError).option).toBe('engine');
-    expect((attempt({ model: () => tf.sequential() }) as RlConfigError).option).toBe('model');
+    expect((attempt({ gamma: 1.5 }) as TfkitOptionError).option).toBe('gamma');
+    expect((attempt({ hiddenLayers: [0] }) as TfkitOptionError).option).toBe('hiddenLayers');
+    expect((attempt({ engine: 'gpu' as never }) as TfkitOptionError).option).toBe('engine');
+    expect((attempt({ model: () => tf.sequential() }) as TfkitOptionError).option).toBe('model');
     expect(attempt({})).toBeUndefined();
   });
 
@@ -55,7 +58,7 @@ describe('DqnAgent configuration', () => {
       (error) => RlEnvMismatchError.isInstance(error) && (error as RlEnvMismatchError).actual === 3,
     );
     expect(() => agent.predict([1, 2, 3])).toThrow(RlEnvMismatchError);
-    await expect(agent.learn(make('CartPole-v1'), { totalTimesteps: 0 })).rejects.toThrow(RlConfigError);
+    await expect(agent.learn(make('CartPole-v1'), { totalTimesteps: 0 })).rejects.toThrow(TfkitOptionError);
   });
 });
 
@@ -111,7 +114,7 @@ describe('DqnAgent learning', () => {
     expect(untrained.evaluate(make('CartPole-v1'), { episodes: 10, seed: 0 }).mean).toBeLessThan(60);
     const result = await trainDqnUntilSolved(make('CartPole-v1'), {
       seed: 1,
-      budget: 30_000,
+      totalTimesteps: 30_000,
       threshold: 150,
       evalFreq: 2000,
       evalEpisodes: 10,
@@ -156,5 +159,133 @@ describe('DqnAgent learning', () => {
     expect(new Set(counts).size).toBe(1);
     agent.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('DqnAgent training-loop contract', () => {
+  const smallConfig = { hiddenLayers: [16], learningStarts: 100, trainFreq: 25, gradientSteps: 2, seed: 7 };
+
+  it('onEpisodeEnd, onStep and onEvaluationEnd see the same run as the deprecated callback', async () => {
+    const run = async (style: 'new' | 'old') => {
+      const env = make('CartPole-v1');
+      const agent = new DqnAgent(env, smallConfig);
+      const episodes: unknown[] = [];
+      const evaluations: unknown[] = [];
+      let steps = 0;
+      const result = await agent.learn(env, {
+        totalTimesteps: 1200,
+        evalFreq: 400,
+        evalEpisodes: 1,
+        ...(style === 'new'
+          ? {
+              onEpisodeEnd: (episode: number, logs: { episodeReturn: number }) => {
+                episodes.push([episode + 1, logs.episodeReturn]);
+              },
+              onStep: (step: number) => {
+                steps = step;
+              },
+              onEvaluationEnd: async (_index: number, logs: { mean: number }) => {
+                evaluations.push(logs.mean);
+              },
+            }
+          : {
+              callback: (event: LearnEvent) => {
+                if (event.type === 'episode') episodes.push([event.episode, event.episodeReturn]);
+                else evaluations.push(event.mean);
+                return undefined;
+              },
+            }),
+      });
+      return { episodes, evaluations, steps, result, q: Array.from(agent.qValues([0.01, 0.02, 0.03, 0.04])) };
+    };
+    const fresh = await run('new');
+    const old = await run('old');
+    expect(fresh.steps).toBe(1200);
+    expect(fresh.episodes.length).toBeGreaterThan(5);
+    expect(fresh.evaluations).toHaveLength(2); // at the ends of the episodes after steps 400 and 800
+    expect(fresh.episodes).toEqual(old.episodes);
+    expect(fresh.evaluations).toEqual(old.evaluations);
+    expect(fresh.q).toEqual(old.q);
+    expect(fresh.result.stopped).toBe(false);
+  });
+
+  it('stops at the next step when the signal aborts, returning what it has with stopped: true', async () => {
+    const env = make('CartPole-v1');
+    const agent = new DqnAgent(env, smallConfig);
+    const controller = new AbortController();
+    const result = await agent.learn(env, {
+      totalTimesteps: 5000,
+      signal: controller.signal,
+      onStep: (step) => {
+        if (step === 321) controller.abort();
+      },
+    });
+    expect(result.stopped).toBe(true);
+    expect(result.steps).toBe(321);
+    expect(agent.counters.numTimesteps).toBe(321);
+    const again = await agent.learn(env, { totalTimesteps: 10, signal: controller.signal });
+    expect(again.steps).toBe(0);
+    expect(again.stopped).toBe(true);
+  });
+
+  it('disposes with `using` ([Symbol.dispose])', () => {
+    const before = tf.memory().numTensors;
+    {
+      using agent = new DqnAgent(make('CartPole-v1'), { engine: 'tfjs', hiddenLayers: [4] });
+      expect(tf.memory().numTensors).toBeGreaterThan(before);
+      expect(typeof agent[Symbol.dispose]).toBe('function');
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('trainDqnUntilSolved options', () => {
+  const config = { hiddenLayers: [8], learningStarts: 50, trainFreq: 50, gradientSteps: 1 };
+
+  it('takes totalTimesteps, and budget as a deprecated alias (same run)', async () => {
+    const fresh = await trainDqnUntilSolved(make('CartPole-v1'), {
+      config,
+      totalTimesteps: 600,
+      evalFreq: 300,
+      evalEpisodes: 1,
+    });
+    const old = await trainDqnUntilSolved(make('CartPole-v1'), { config, budget: 600, evalFreq: 300, evalEpisodes: 1 });
+    expect(fresh.envSteps).toBe(600);
+    expect(old.envSteps).toBe(600);
+    expect(old.history).toEqual(fresh.history);
+    expect(fresh.solved || fresh.stopped).toBe(false);
+    await expect(trainDqnUntilSolved(make('CartPole-v1'), { budget: 0 })).rejects.toSatisfy(
+      (error) => TfkitOptionError.isInstance(error) && (error as TfkitOptionError).option === 'budget',
+    );
+    await expect(trainDqnUntilSolved(make('CartPole-v1'), { totalTimesteps: -1 })).rejects.toThrow(/totalTimesteps/);
+  });
+
+  it('stops on the signal or on the deprecated onProgress returning false, and reports stopped', async () => {
+    const controller = new AbortController();
+    const episodes: number[] = [];
+    const bySignal = await trainDqnUntilSolved(make('CartPole-v1'), {
+      config,
+      totalTimesteps: 5000,
+      signal: controller.signal,
+      onEpisodeEnd: (episode) => {
+        episodes.push(episode);
+        if (episode === 4) controller.abort();
+      },
+    });
+    expect(episodes).toEqual([0, 1, 2, 3, 4]);
+    expect(bySignal.stopped).toBe(true);
+    expect(bySignal.solved).toBe(false);
+    expect(bySignal.history.episodes).toHaveLength(5);
+    const events: string[] = [];
+    const byProgress = await trainDqnUntilSolved(make('CartPole-v1'), {
+      config,
+      totalTimesteps: 5000,
+      onProgress: (event) => {
+        events.push(event.type);
+        return events.length === 3 ? false : undefined;
+      },
+    });
+    expect(byProgress.stopped).toBe(true);
+    expect(byProgress.history.episodes).toHaveLength(3);
   });
 });

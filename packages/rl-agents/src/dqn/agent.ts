@@ -1,154 +1,18 @@
+import {
+  createRng,
+  deriveSeed,
+  invokeCallback,
+  type Rng,
+  type RngState,
+  shouldStop,
+  TfkitOptionError,
+} from '@tfkit/core';
 import { type AgentEnv, actionCount, checkEnvFits, observationSize } from '../env.js';
-import { RlConfigError, RlEnvMismatchError } from '../errors.js';
-import { deriveSeed, Random } from '../random.js';
-import { NativeQNetwork, type QModelFactory, type QNetwork, type QNetworkState, TfjsQNetwork } from './network.js';
+import { packageName, RlEnvMismatchError } from '../errors.js';
+import { type DqnConfig, type ResolvedDqnConfig, resolveDqnConfig } from './config.js';
+import { ActingClock, type LearnOptions, type LearnResult, type LearnRun, type PlayedStep } from './learning.js';
+import { NativeQNetwork, type QNetwork, type QNetworkState, TfjsQNetwork } from './network.js';
 import { linearSchedule, ReplayBuffer, type TransitionBatch } from './replay-buffer.js';
-
-/** Configuration of a {@link DqnAgent}. Every field has a default tuned for CartPole-v1. */
-export interface DqnConfig {
-  /**
-   * Compute engine: `'native'` runs the network in plain TypeScript on Float32Arrays (fastest for
-   * small nets: no per-op dispatch, no allocation); `'tfjs'` uses TensorFlow.js layers on the
-   * active backend (needed for a custom `model`).
-   * @defaultValue `'native'`
-   */
-  engine?: 'native' | 'tfjs';
-  /**
-   * Hidden layer widths (ReLU). One layer of 256 solved CartPole-v1 in 5 of 5 seeds (median 25k
-   * steps) at a sixth of the arithmetic of rl-zoo's [256, 256]; [128] is cheaper per update but
-   * lost a seed in our sweeps. @defaultValue `[256]`
-   */
-  hiddenLayers?: number[];
-  /** Adam step size. @defaultValue `2.3e-3` */
-  learningRate?: number;
-  /** Replay buffer capacity. @defaultValue `100000` */
-  bufferSize?: number;
-  /** Minibatch size. @defaultValue `64` */
-  batchSize?: number;
-  /** Environment steps before learning starts. @defaultValue `500` */
-  learningStarts?: number;
-  /** Discount factor. @defaultValue `0.99` */
-  gamma?: number;
-  /** Train every this many environment steps. @defaultValue `128` */
-  trainFreq?: number;
-  /** Gradient steps per training round. @defaultValue `32` */
-  gradientSteps?: number;
-  /** Update the target network every this many environment steps. @defaultValue `10` */
-  targetUpdateInterval?: number;
-  /** Target update coefficient: `1` copies (hard update), less is Polyak averaging. @defaultValue `1` */
-  tau?: number;
-  /** Double DQN targets. @defaultValue `true` */
-  doubleDqn?: boolean;
-  /** Loss on the TD error. @defaultValue `'huber'` */
-  loss?: 'huber' | 'mse';
-  /** Clip the global gradient norm to this. @defaultValue `10` */
-  maxGradNorm?: number;
-  /** Epsilon at the start. @defaultValue `1` */
-  explorationInitialEps?: number;
-  /** Epsilon at the end of the schedule. @defaultValue `0.04` */
-  explorationFinalEps?: number;
-  /**
-   * Length of the epsilon schedule as a fraction of the first `learn` call's `totalTimesteps`
-   * (SB3's `exploration_fraction`); used when given without `explorationSteps`.
-   * @defaultValue `0.16`
-   */
-  explorationFraction?: number;
-  /** Length of the epsilon schedule in environment steps. @defaultValue `5000` */
-  explorationSteps?: number;
-  /** Seed of weights, exploration, sampling and the first env reset. @defaultValue `0` */
-  seed?: number;
-  /** tfjs engine only: factory of the Q-model (not saved; pass it again to `load`). */
-  model?: QModelFactory;
-}
-
-/** The resolved configuration (all fields set except `model` and `explorationSteps`). */
-export type ResolvedDqnConfig = Required<Omit<DqnConfig, 'model' | 'explorationSteps'>> & {
-  explorationSteps: number | undefined;
-};
-
-/** Defaults of {@link DqnConfig}. */
-export const dqnDefaults: ResolvedDqnConfig = {
-  engine: 'native',
-  hiddenLayers: [256],
-  learningRate: 2.3e-3,
-  bufferSize: 100_000,
-  batchSize: 64,
-  learningStarts: 500,
-  gamma: 0.99,
-  trainFreq: 128,
-  gradientSteps: 32,
-  targetUpdateInterval: 10,
-  tau: 1,
-  doubleDqn: true,
-  loss: 'huber',
-  maxGradNorm: 10,
-  explorationInitialEps: 1,
-  explorationFinalEps: 0.04,
-  explorationFraction: 0.16,
-  explorationSteps: 5000,
-  seed: 0,
-};
-
-/** What a {@link LearnOptions.callback} receives. */
-export type LearnEvent =
-  | {
-      type: 'episode';
-      numTimesteps: number;
-      episode: number;
-      episodeReturn: number;
-      episodeLength: number;
-      epsilon: number;
-    }
-  | { type: 'eval'; numTimesteps: number; mean: number; std: number; returns: number[] };
-
-/** Options of {@link DqnAgent.learn}. */
-export interface LearnOptions {
-  /** Environment steps to take in this call. */
-  totalTimesteps: number;
-  /** Called after each episode and each evaluation; return `false` to stop learning. */
-  callback?: (event: LearnEvent) => boolean | undefined | Promise<boolean | undefined>;
-  /**
-   * Environment for greedy evaluations. When omitted, evaluations (if `evalFreq` is set) run on
-   * the training env between two training episodes.
-   */
-  evalEnv?: AgentEnv;
-  /** Evaluate every this many environment steps (0 = never). @defaultValue `0` */
-  evalFreq?: number;
-  /** Episodes per evaluation. @defaultValue `20` */
-  evalEpisodes?: number;
-  /** Seed of the first training reset of this call. @defaultValue the agent's seed on the first call, else no reseed */
-  seed?: number;
-}
-
-/** One point of the learning curve. */
-export interface HistoryPoint {
-  /** Environment steps when it happened. */
-  numTimesteps: number;
-  /** Episode return, or evaluation mean. */
-  value: number;
-}
-
-/** What {@link DqnAgent.learn} returns. */
-export interface LearnResult {
-  /** Total environment steps of the agent so far. */
-  numTimesteps: number;
-  /** Total gradient steps so far. */
-  numUpdates: number;
-  /** True when a callback stopped learning. */
-  stopped: boolean;
-  /** Training episode returns of this call. */
-  episodes: HistoryPoint[];
-  /** Evaluation means of this call. */
-  evaluations: HistoryPoint[];
-  /** Seconds spent acting (env steps and action choice) in this call. */
-  actingSeconds: number;
-  /** Seconds spent in gradient steps in this call. */
-  learningSeconds: number;
-  /** Environment steps taken in this call. */
-  steps: number;
-  /** Gradient steps taken in this call. */
-  updates: number;
-}
 
 /** Result of {@link DqnAgent.evaluate}. */
 export interface EvaluationResult {
@@ -158,93 +22,6 @@ export interface EvaluationResult {
   std: number;
   /** Every return. */
   returns: number[];
-}
-
-function now(): number {
-  return performance.now() / 1000;
-}
-
-/**
- * Checks and completes a DQN configuration.
- *
- * @param config - user configuration
- * @returns the configuration with defaults filled in
- * @throws {@link RlConfigError} for a non-positive buffer size, a batch larger than the buffer,
- *   a discount outside [0, 1], a non-positive learning rate, bad layer sizes or an unknown engine
- */
-export function resolveDqnConfig(config: DqnConfig = {}): ResolvedDqnConfig {
-  const resolved: ResolvedDqnConfig = { ...dqnDefaults, ...stripUndefined(config) } as ResolvedDqnConfig;
-  if (config.explorationFraction !== undefined && config.explorationSteps === undefined)
-    resolved.explorationSteps = undefined;
-  delete (resolved as { model?: unknown }).model;
-  const positiveInteger = (name: keyof ResolvedDqnConfig): void => {
-    const value = resolved[name];
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-      throw new RlConfigError(name, `${name} must be a positive integer, got ${String(value)}.`);
-    }
-  };
-  positiveInteger('bufferSize');
-  positiveInteger('batchSize');
-  positiveInteger('trainFreq');
-  positiveInteger('gradientSteps');
-  positiveInteger('targetUpdateInterval');
-  if (resolved.batchSize > resolved.bufferSize) {
-    throw new RlConfigError(
-      'batchSize',
-      `batchSize (${resolved.batchSize}) is larger than bufferSize (${resolved.bufferSize}); lower batchSize or raise bufferSize.`,
-    );
-  }
-  if (!Number.isInteger(resolved.learningStarts) || resolved.learningStarts < 0) {
-    throw new RlConfigError(
-      'learningStarts',
-      `learningStarts must be an integer >= 0, got ${resolved.learningStarts}.`,
-    );
-  }
-  if (!(resolved.gamma >= 0 && resolved.gamma <= 1)) {
-    throw new RlConfigError('gamma', `gamma must be in [0, 1], got ${resolved.gamma}.`);
-  }
-  if (!(resolved.learningRate > 0)) {
-    throw new RlConfigError('learningRate', `learningRate must be > 0, got ${resolved.learningRate}.`);
-  }
-  if (!(resolved.tau > 0 && resolved.tau <= 1))
-    throw new RlConfigError('tau', `tau must be in (0, 1], got ${resolved.tau}.`);
-  if (!(resolved.maxGradNorm > 0)) {
-    throw new RlConfigError(
-      'maxGradNorm',
-      `maxGradNorm must be > 0 (Infinity for no clipping), got ${resolved.maxGradNorm}.`,
-    );
-  }
-  for (const name of ['explorationInitialEps', 'explorationFinalEps', 'explorationFraction'] as const) {
-    if (!(resolved[name] >= 0 && resolved[name] <= 1)) {
-      throw new RlConfigError(name, `${name} must be in [0, 1], got ${resolved[name]}.`);
-    }
-  }
-  if (resolved.explorationSteps !== undefined && !(resolved.explorationSteps >= 0)) {
-    throw new RlConfigError('explorationSteps', `explorationSteps must be >= 0, got ${resolved.explorationSteps}.`);
-  }
-  if (
-    !Array.isArray(resolved.hiddenLayers) ||
-    resolved.hiddenLayers.some((units) => !Number.isInteger(units) || units < 1)
-  ) {
-    throw new RlConfigError(
-      'hiddenLayers',
-      `hiddenLayers must be positive integers, got ${JSON.stringify(resolved.hiddenLayers)}.`,
-    );
-  }
-  if (resolved.engine !== 'native' && resolved.engine !== 'tfjs') {
-    throw new RlConfigError('engine', `engine must be 'native' or 'tfjs', got ${String(resolved.engine)}.`);
-  }
-  if (resolved.loss !== 'huber' && resolved.loss !== 'mse') {
-    throw new RlConfigError('loss', `loss must be 'huber' or 'mse', got ${String(resolved.loss)}.`);
-  }
-  if (config.model && resolved.engine !== 'tfjs') {
-    throw new RlConfigError('model', "a custom model needs engine: 'tfjs'.");
-  }
-  return resolved;
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
 }
 
 /** Counters and generator state of a DQN agent (saved with it). */
@@ -257,8 +34,8 @@ export interface DqnCounters {
   numEpisodes: number;
   /** Resolved length of the epsilon schedule, fixed by the first `learn` call. */
   explorationSteps: number | undefined;
-  /** State of the agent's generator. */
-  random: number[];
+  /** State of the agent's generator (`@tfkit/core`'s `Rng`). */
+  random: RngState;
 }
 
 /**
@@ -293,14 +70,14 @@ export class DqnAgent {
   readonly buffer: ReplayBuffer;
   /** Counters and generator state. */
   readonly counters: DqnCounters;
-  private readonly random: Random;
+  private readonly random: Rng;
   private readonly batch: TransitionBatch;
   private readonly observationScratch: Float32Array;
 
   /**
    * @param env - an environment (its spaces give the sizes) or `{ inputSize, numActions }`
    * @param config - see {@link DqnConfig}
-   * @throws {@link RlConfigError} for an invalid configuration
+   * @throws {@link TfkitOptionError} for an invalid configuration
    */
   constructor(env: AgentEnv | { inputSize: number; numActions: number }, config: DqnConfig = {}) {
     this.config = resolveDqnConfig(config);
@@ -323,7 +100,7 @@ export class DqnAgent {
     this.network.updateTarget(1);
     this.buffer = new ReplayBuffer(this.config.bufferSize, this.inputSize);
     this.batch = this.buffer.createBatch(this.config.batchSize);
-    this.random = new Random(deriveSeed(this.config.seed, 2));
+    this.random = createRng(deriveSeed(this.config.seed, 2));
     this.observationScratch = new Float32Array(this.inputSize);
     this.counters = {
       numTimesteps: 0,
@@ -354,9 +131,10 @@ export class DqnAgent {
    */
   predict(observation: ArrayLike<number>, options: { deterministic?: boolean } = {}): number {
     if (observation.length !== this.inputSize) {
-      throw new RlEnvMismatchError('observation size', this.inputSize, observation.length);
+      throw new RlEnvMismatchError({ what: 'observation size', expected: this.inputSize, actual: observation.length });
     }
-    if (options.deterministic === false && this.random.next() < this.epsilon) return this.random.int(this.numActions);
+    if (options.deterministic === false && this.random.random32() < this.epsilon)
+      return this.random.integers(this.numActions);
     return this.greedy(observation);
   }
 
@@ -394,8 +172,8 @@ export class DqnAgent {
       let total = 0;
       for (;;) {
         const action =
-          options.deterministic === false && this.random.next() < this.epsilon
-            ? this.random.int(this.numActions)
+          options.deterministic === false && this.random.random32() < this.epsilon
+            ? this.random.integers(this.numActions)
             : this.greedy(observation);
         const result = env.step(action);
         total += result.reward;
@@ -415,41 +193,68 @@ export class DqnAgent {
    * `learn` again (or after `loadDqnAgent`) resumes training.
    *
    * @param env - the training environment (must match the agent's sizes)
-   * @param options - see {@link LearnOptions}
-   * @returns counters, training returns, evaluations and timings of this call
+   * @param options - see {@link LearnOptions}: `totalTimesteps`, `onEpisodeEnd`, `onStep`,
+   *   `onEvaluationEnd`, `signal`, evaluation settings
+   * @returns counters, training returns, evaluations and timings of this call; `stopped` when
+   *   `signal` aborted (learning stops at the next step boundary, it does not throw)
    * @throws {@link RlEnvMismatchError} when `env` (or `evalEnv`) does not fit the agent
-   * @throws {@link RlConfigError} when `totalTimesteps` is not a positive integer
+   * @throws {@link TfkitOptionError} when `totalTimesteps` is not a positive integer
    * @example
    * ```ts
-   * await agent.learn(env, { totalTimesteps: 20_000, evalEnv, evalFreq: 2_000,
-   *   callback: (event) => (event.type === 'eval' && event.mean >= 475 ? false : undefined) });
+   * const controller = new AbortController();
+   * await agent.learn(env, { totalTimesteps: 20_000, evalEnv, evalFreq: 2_000, signal: controller.signal,
+   *   onEvaluationEnd: (_index, { mean }) => { if (mean >= 475) controller.abort(); } });
    * ```
    */
   async learn(env: AgentEnv, options: LearnOptions): Promise<LearnResult> {
+    const run = this.startRun(env, options);
+    for (let step = 0; step < options.totalTimesteps; step++) {
+      if (shouldStop(options.signal)) {
+        run.stop = true;
+        break;
+      }
+      const played = this.playStep(run);
+      if (options.onStep) {
+        run.clock.pause();
+        await invokeCallback(options.onStep, this.counters.numTimesteps, played);
+        run.clock.resume();
+      }
+      if (played.terminated || played.truncated) await this.endEpisode(run, played.epsilon);
+      if (
+        this.counters.numTimesteps > this.config.learningStarts &&
+        this.counters.numTimesteps % this.config.trainFreq === 0
+      ) {
+        run.clock.learning(() => this.trainRound(run));
+      }
+      if (this.config.tau >= 1 && this.counters.numTimesteps % this.config.targetUpdateInterval === 0) {
+        this.network.updateTarget(1);
+      }
+      await this.maybeEvaluate(run);
+      if (run.stop || shouldStop(options.signal)) {
+        run.stop = true;
+        break;
+      }
+    }
+    return this.finishRun(run);
+  }
+
+  /** Checks the options, fixes the epsilon schedule and resets the env for a `learn` call. */
+  private startRun(env: AgentEnv, options: LearnOptions): LearnRun {
     const totalTimesteps = options.totalTimesteps;
     if (!Number.isInteger(totalTimesteps) || totalTimesteps < 1) {
-      throw new RlConfigError('totalTimesteps', `totalTimesteps must be a positive integer, got ${totalTimesteps}.`);
+      throw new TfkitOptionError({
+        package: packageName,
+        option: 'totalTimesteps',
+        message: `must be a positive integer, got ${totalTimesteps}.`,
+        value: totalTimesteps,
+      });
     }
     checkEnvFits(env, this.inputSize, this.numActions);
     if (options.evalEnv) checkEnvFits(options.evalEnv, this.inputSize, this.numActions);
-    const config = this.config;
-    const counters = this.counters;
+    const { config, counters } = this;
     if (counters.explorationSteps === undefined) {
       counters.explorationSteps = Math.round(config.explorationFraction * (counters.numTimesteps + totalTimesteps));
     }
-    const evalFreq = options.evalFreq ?? 0;
-    const evalEpisodes = options.evalEpisodes ?? 20;
-    const settings = {
-      gamma: config.gamma,
-      doubleDqn: config.doubleDqn,
-      maxGradNorm: config.maxGradNorm,
-      loss: config.loss,
-    };
-    const epsilonAt = linearSchedule(
-      config.explorationInitialEps,
-      config.explorationFinalEps,
-      counters.explorationSteps,
-    );
     const result: LearnResult = {
       numTimesteps: counters.numTimesteps,
       numUpdates: counters.numUpdates,
@@ -462,98 +267,118 @@ export class DqnAgent {
       updates: 0,
     };
     const firstSeed = options.seed ?? (counters.numTimesteps === 0 ? deriveSeed(config.seed, 3) : undefined);
-    let evalSeed: number | undefined = deriveSeed(config.seed, 4);
-    const observation = this.observationScratch;
-    observation.set(env.reset(firstSeed === undefined ? {} : { seed: firstSeed }).observation);
-    let episodeReturn = 0;
-    let episodeLength = 0;
-    let evalDue = false;
-    let phaseStart = now();
-    const random = this.random;
-
-    const runEvaluation = async (evalEnv: AgentEnv): Promise<boolean> => {
-      const evaluation = this.evaluate(evalEnv, {
-        episodes: evalEpisodes,
-        ...(evalSeed === undefined ? {} : { seed: evalSeed }),
-      });
-      evalSeed = undefined;
-      result.evaluations.push({ numTimesteps: counters.numTimesteps, value: evaluation.mean });
-      const answer = await options.callback?.({ type: 'eval', numTimesteps: counters.numTimesteps, ...evaluation });
-      return answer === false;
+    this.observationScratch.set(env.reset(firstSeed === undefined ? {} : { seed: firstSeed }).observation);
+    return {
+      env,
+      options,
+      result,
+      clock: new ActingClock(result),
+      epsilonAt: linearSchedule(config.explorationInitialEps, config.explorationFinalEps, counters.explorationSteps),
+      evalFreq: options.evalFreq ?? 0,
+      evalEpisodes: options.evalEpisodes ?? 20,
+      evalSeed: deriveSeed(config.seed, 4),
+      evalDue: false,
+      episodeReturn: 0,
+      episodeLength: 0,
+      stop: false,
     };
+  }
 
-    for (let step = 0; step < totalTimesteps; step++) {
-      const epsilon = epsilonAt(counters.numTimesteps);
-      const action = random.next() < epsilon ? random.int(this.numActions) : this.greedy(observation);
-      const transition = env.step(action);
-      this.buffer.add(observation, action, transition.reward, transition.observation, transition.terminated);
-      counters.numTimesteps++;
-      result.steps++;
-      episodeReturn += transition.reward;
-      episodeLength++;
-      let stop = false;
-      if (transition.terminated || transition.truncated) {
-        counters.numEpisodes++;
-        result.episodes.push({ numTimesteps: counters.numTimesteps, value: episodeReturn });
-        if (options.callback) {
-          const elapsed = now();
-          result.actingSeconds += elapsed - phaseStart;
-          const answer = await options.callback({
-            type: 'episode',
-            numTimesteps: counters.numTimesteps,
-            episode: counters.numEpisodes,
-            episodeReturn,
-            episodeLength,
-            epsilon,
-          });
-          phaseStart = now();
-          stop = answer === false;
-        }
-        if (!stop && evalDue && !options.evalEnv) {
-          evalDue = false;
-          result.actingSeconds += now() - phaseStart;
-          stop = await runEvaluation(env);
-          phaseStart = now();
-        }
-        episodeReturn = 0;
-        episodeLength = 0;
-        observation.set(env.reset().observation);
-      } else {
-        observation.set(transition.observation);
-      }
-      if (counters.numTimesteps > config.learningStarts && counters.numTimesteps % config.trainFreq === 0) {
-        const start = now();
-        result.actingSeconds += start - phaseStart;
-        for (let gradientStep = 0; gradientStep < config.gradientSteps; gradientStep++) {
-          this.buffer.sample(config.batchSize, random, this.batch);
-          this.network.train(this.batch, settings);
-          counters.numUpdates++;
-          result.updates++;
-          if (config.tau < 1) this.network.updateTarget(config.tau);
-        }
-        phaseStart = now();
-        result.learningSeconds += phaseStart - start;
-      }
-      if (config.tau >= 1 && counters.numTimesteps % config.targetUpdateInterval === 0) this.network.updateTarget(1);
-      if (evalFreq > 0 && counters.numTimesteps % evalFreq === 0) {
-        if (options.evalEnv) {
-          result.actingSeconds += now() - phaseStart;
-          stop = stop || (await runEvaluation(options.evalEnv));
-          phaseStart = now();
-        } else {
-          evalDue = true;
-        }
-      }
-      if (stop) {
-        result.stopped = true;
-        break;
-      }
+  /** Acts once (epsilon-greedy), stores the transition and advances the counters. */
+  private playStep(run: LearnRun): PlayedStep {
+    const observation = this.observationScratch;
+    const epsilon = run.epsilonAt(this.counters.numTimesteps);
+    const action = this.random.random32() < epsilon ? this.random.integers(this.numActions) : this.greedy(observation);
+    const transition = run.env.step(action);
+    this.buffer.add(observation, action, transition.reward, transition.observation, transition.terminated);
+    this.counters.numTimesteps++;
+    run.result.steps++;
+    run.episodeReturn += transition.reward;
+    run.episodeLength++;
+    if (!transition.terminated && !transition.truncated) observation.set(transition.observation);
+    const { reward, terminated, truncated } = transition;
+    return { action, epsilon, reward, terminated, truncated };
+  }
+
+  /** Books a finished episode, reports it, runs a due evaluation on the training env, resets. */
+  private async endEpisode(run: LearnRun, epsilon: number): Promise<void> {
+    const counters = this.counters;
+    counters.numEpisodes++;
+    run.result.episodes.push({ numTimesteps: counters.numTimesteps, value: run.episodeReturn });
+    const logs = {
+      numTimesteps: counters.numTimesteps,
+      episodeReturn: run.episodeReturn,
+      episodeLength: run.episodeLength,
+      epsilon,
+    };
+    if (run.options.onEpisodeEnd || run.options.callback) {
+      run.clock.pause();
+      await invokeCallback(run.options.onEpisodeEnd, counters.numEpisodes - 1, logs);
+      const answer = await run.options.callback?.({ type: 'episode', episode: counters.numEpisodes, ...logs });
+      run.stop = answer === false;
+      run.clock.resume();
     }
-    result.actingSeconds += now() - phaseStart;
-    counters.random = random.getState();
-    result.numTimesteps = counters.numTimesteps;
-    result.numUpdates = counters.numUpdates;
-    return result;
+    if (!run.stop && run.evalDue && !run.options.evalEnv && !shouldStop(run.options.signal)) {
+      run.evalDue = false;
+      await this.evaluateDuringLearning(run, run.env);
+    }
+    run.episodeReturn = 0;
+    run.episodeLength = 0;
+    this.observationScratch.set(run.env.reset().observation);
+  }
+
+  /** One training round: `gradientSteps` minibatch updates (with Polyak target updates when `tau < 1`). */
+  private trainRound(run: LearnRun): void {
+    const { config, counters } = this;
+    const settings = {
+      gamma: config.gamma,
+      doubleDqn: config.doubleDqn,
+      maxGradNorm: config.maxGradNorm,
+      loss: config.loss,
+    };
+    for (let gradientStep = 0; gradientStep < config.gradientSteps; gradientStep++) {
+      this.buffer.sample(config.batchSize, this.random, this.batch);
+      this.network.train(this.batch, settings);
+      counters.numUpdates++;
+      run.result.updates++;
+      if (config.tau < 1) this.network.updateTarget(config.tau);
+    }
+  }
+
+  /** Every `evalFreq` steps: evaluates on `evalEnv` now, or marks an evaluation due at the episode's end. */
+  private async maybeEvaluate(run: LearnRun): Promise<void> {
+    if (run.evalFreq <= 0 || this.counters.numTimesteps % run.evalFreq !== 0) return;
+    if (!run.options.evalEnv) {
+      run.evalDue = true;
+    } else if (!run.stop && !shouldStop(run.options.signal)) {
+      await this.evaluateDuringLearning(run, run.options.evalEnv);
+    }
+  }
+
+  /** Runs a greedy evaluation, books it and reports it (the deprecated `callback` may stop). */
+  private async evaluateDuringLearning(run: LearnRun, evalEnv: AgentEnv): Promise<void> {
+    run.clock.pause();
+    const evaluation = this.evaluate(evalEnv, {
+      episodes: run.evalEpisodes,
+      ...(run.evalSeed === undefined ? {} : { seed: run.evalSeed }),
+    });
+    run.evalSeed = undefined;
+    const logs = { numTimesteps: this.counters.numTimesteps, ...evaluation };
+    run.result.evaluations.push({ numTimesteps: logs.numTimesteps, value: evaluation.mean });
+    await invokeCallback(run.options.onEvaluationEnd, run.result.evaluations.length - 1, logs);
+    const answer = await run.options.callback?.({ type: 'eval', ...logs });
+    run.stop = run.stop || answer === false;
+    run.clock.resume();
+  }
+
+  /** Books the end of a `learn` call. */
+  private finishRun(run: LearnRun): LearnResult {
+    run.clock.pause();
+    this.counters.random = this.random.getState();
+    run.result.stopped = run.stop;
+    run.result.numTimesteps = this.counters.numTimesteps;
+    run.result.numUpdates = this.counters.numUpdates;
+    return run.result;
   }
 
   /** Restores network state and counters (used by `loadDqnAgent`). */
@@ -571,5 +396,10 @@ export class DqnAgent {
   /** Frees the network's tensors (tfjs engine). The agent is unusable afterwards. */
   dispose(): void {
     this.network.dispose();
+  }
+
+  /** Same as {@link DqnAgent.dispose}, for `using agent = new DqnAgent(...)`. */
+  [Symbol.dispose](): void {
+    this.dispose();
   }
 }

@@ -1,5 +1,6 @@
 import { RlCheckpointError } from '../errors.js';
-import { DqnAgent, type DqnConfig, type DqnCounters, type ResolvedDqnConfig } from './agent.js';
+import { DqnAgent, type DqnCounters } from './agent.js';
+import type { DqnConfig, ResolvedDqnConfig } from './config.js';
 import type { QModelFactory, QNetworkState } from './network.js';
 
 const magic = 'TFKITRL1';
@@ -57,8 +58,7 @@ function dtypeOf(array: TypedArray): Dtype {
  * ```
  */
 export async function saveDqnAgent(agent: DqnAgent, path: string, options: SaveOptions = {}): Promise<number> {
-  const { writeFile, rename, rm } = await import('node:fs/promises');
-  const { createHash, randomUUID } = await import('node:crypto');
+  const { sha256, writeFileAtomic } = await import('@tfkit/core/node');
   const state = await agent.network.exportState();
   const blobs: Array<{ name: string; shape: number[]; data: TypedArray }> = state.arrays.map((array) => ({
     name: `network/${array.name}`,
@@ -110,7 +110,7 @@ export async function saveDqnAgent(agent: DqnAgent, path: string, options: SaveO
     ...(buffer ? { buffer } : {}),
     arrays,
     payloadBytes: payload.byteLength,
-    sha256: createHash('sha256').update(payload).digest('hex'),
+    sha256: sha256(payload),
   };
   const headerBytes = new TextEncoder().encode(JSON.stringify(header));
   const prefix = new Uint8Array(12);
@@ -120,17 +120,14 @@ export async function saveDqnAgent(agent: DqnAgent, path: string, options: SaveO
   file.set(prefix, 0);
   file.set(headerBytes, 12);
   file.set(payload, 12 + headerBytes.byteLength);
-  const temporary = `${path}.${randomUUID()}.tmp`;
   try {
-    await writeFile(temporary, file);
-    await rename(temporary, path);
+    await writeFileAtomic(path, file);
   } catch (error) {
-    await rm(temporary, { force: true });
-    throw new RlCheckpointError(
+    throw new RlCheckpointError({
       path,
-      `could not be written (${String(error)}); check the directory exists and is writable.`,
-      { cause: error },
-    );
+      message: `could not be written (${String(error)}); check the directory exists and is writable.`,
+      cause: error,
+    });
   }
   return file.byteLength;
 }
@@ -154,43 +151,49 @@ export interface LoadOptions {
  */
 export async function loadDqnAgent(path: string, options: LoadOptions = {}): Promise<DqnAgent> {
   const { readFile } = await import('node:fs/promises');
-  const { createHash } = await import('node:crypto');
+  const { sha256 } = await import('@tfkit/core/node');
   let file: Uint8Array;
   try {
     file = new Uint8Array(await readFile(path));
   } catch (error) {
-    throw new RlCheckpointError(path, `could not be read (${String(error)}); check the path.`, { cause: error });
+    throw new RlCheckpointError({
+      path,
+      message: `could not be read (${String(error)}); check the path.`,
+      cause: error,
+    });
   }
   if (file.byteLength < 12 || new TextDecoder().decode(file.subarray(0, 8)) !== magic) {
-    throw new RlCheckpointError(
+    throw new RlCheckpointError({
       path,
-      'is not a tfkit agent checkpoint (bad magic); pass a file written by saveDqnAgent.',
-    );
+      message: 'is not a tfkit agent checkpoint (bad magic); pass a file written by saveDqnAgent.',
+    });
   }
   const headerLength = new DataView(file.buffer, file.byteOffset, file.byteLength).getUint32(8, true);
   let header: Header;
   try {
     header = JSON.parse(new TextDecoder().decode(file.subarray(12, 12 + headerLength))) as Header;
   } catch (error) {
-    throw new RlCheckpointError(path, 'has a corrupt header; the file is damaged, save the agent again.', {
+    throw new RlCheckpointError({
+      path,
+      message: 'has a corrupt header; the file is damaged, save the agent again.',
       cause: error,
     });
   }
   if (header.format !== 1 || header.kind !== 'dqn') {
-    throw new RlCheckpointError(
+    throw new RlCheckpointError({
       path,
-      `holds a ${String(header.kind)} checkpoint of format ${String(header.format)}, not a DQN agent.`,
-    );
+      message: `holds a ${String(header.kind)} checkpoint of format ${String(header.format)}, not a DQN agent.`,
+    });
   }
   const payload = file.subarray(12 + headerLength);
   if (payload.byteLength !== header.payloadBytes) {
-    throw new RlCheckpointError(
+    throw new RlCheckpointError({
       path,
-      `is truncated (${payload.byteLength} of ${header.payloadBytes} payload bytes); save the agent again.`,
-    );
+      message: `is truncated (${payload.byteLength} of ${header.payloadBytes} payload bytes); save the agent again.`,
+    });
   }
-  if (createHash('sha256').update(payload).digest('hex') !== header.sha256) {
-    throw new RlCheckpointError(path, 'failed its checksum; the file is corrupt, save the agent again.');
+  if (sha256(payload) !== header.sha256) {
+    throw new RlCheckpointError({ path, message: 'failed its checksum; the file is corrupt, save the agent again.' });
   }
   const aligned = payload.slice();
   const read = (entry: ArrayEntry): TypedArray => {
@@ -218,13 +221,17 @@ export async function loadDqnAgent(path: string, options: LoadOptions = {}): Pro
     await agent.restore(state, header.counters);
   } catch (error) {
     agent.dispose();
-    throw new RlCheckpointError(path, `does not fit the agent: ${String((error as Error).message)}`, { cause: error });
+    throw new RlCheckpointError({
+      path,
+      message: `does not fit the agent: ${String((error as Error).message)}`,
+      cause: error,
+    });
   }
   if (header.buffer) {
     const replay = agent.buffer;
     const find = (name: string): TypedArray => {
       const entry = header.arrays.find((candidate) => candidate.name === `buffer/${name}`);
-      if (!entry) throw new RlCheckpointError(path, `lacks buffer/${name}; save the agent again.`);
+      if (!entry) throw new RlCheckpointError({ path, message: `lacks buffer/${name}; save the agent again.` });
       return read(entry);
     };
     const rows = Math.min(header.buffer.size, replay.capacity);

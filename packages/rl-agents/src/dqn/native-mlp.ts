@@ -1,4 +1,4 @@
-import { Random } from '../random.js';
+import { createRng } from '@tfkit/core';
 
 /**
  * A small multilayer perceptron (ReLU hidden layers, linear output) in plain TypeScript on
@@ -41,7 +41,7 @@ export class NativeMlp {
     }
     this.parameters = new Float32Array(count);
     this.gradients = new Float32Array(count);
-    const random = new Random(seed);
+    const random = createRng(seed);
     for (let layer = 0; layer + 1 < sizes.length; layer++) {
       const fanIn = sizes[layer] as number;
       const fanOut = sizes[layer + 1] as number;

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { ensureBackend } from '@tfkit/backend';
 import { expectNoTensorLeak } from '@tfkit/backend/testing';
+import { createRng } from '@tfkit/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Random } from '../random.js';
 import { NativeQNetwork, TfjsQNetwork } from './network.js';
 import { ReplayBuffer } from './replay-buffer.js';
 
@@ -14,11 +14,11 @@ const options = { inputSize: 4, numActions: 2, hiddenLayers: [16, 16], learningR
 
 function filledBuffer(): ReplayBuffer {
   const buffer = new ReplayBuffer(64, 4);
-  const random = new Random(9);
+  const random = createRng(9);
   for (let index = 0; index < 64; index++) {
     const observation = [random.normal(), random.normal(), random.normal(), random.normal()];
     const next = observation.map((value) => value + 0.1 * random.normal());
-    buffer.add(observation, random.int(2), 1, next, index % 7 === 0);
+    buffer.add(observation, random.integers(2), 1, next, index % 7 === 0);
   }
   return buffer;
 }

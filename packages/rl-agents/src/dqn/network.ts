@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { RlConfigError } from '../errors.js';
+import { TfkitOptionError } from '@tfkit/core';
+import { packageName } from '../errors.js';
 import { FlatAdam, l2Norm, NativeMlp } from './native-mlp.js';
 import type { TransitionBatch } from './replay-buffer.js';
 
@@ -67,6 +68,8 @@ export interface QNetwork {
   importState(state: QNetworkState): Promise<void>;
   /** Frees tensors (tfjs engine); no-op for the native engine. */
   dispose(): void;
+  /** Same as `dispose()`, for `using`. */
+  [Symbol.dispose](): void;
 }
 
 /** Options shared by both engines. */
@@ -199,18 +202,20 @@ export class NativeQNetwork implements QNetwork {
     const find = (name: string): Float32Array => {
       const array = state.arrays.find((entry) => entry.name === name);
       if (!array || array.data.length !== this.online.parameters.length) {
-        throw new RlConfigError(
-          'state',
-          `saved ${name} is missing or has the wrong size; load it with the config it was saved with.`,
-        );
+        throw new TfkitOptionError({
+          package: packageName,
+          option: 'state',
+          message: `saved ${name} is missing or has the wrong size; load it with the config it was saved with.`,
+        });
       }
       return array.data;
     };
     if (state.engine !== 'native') {
-      throw new RlConfigError(
-        'engine',
-        `the saved network was trained by the ${state.engine} engine; load it with engine: '${state.engine}'.`,
-      );
+      throw new TfkitOptionError({
+        package: packageName,
+        option: 'engine',
+        message: `the saved network was trained by the ${state.engine} engine; load it with engine: '${state.engine}'.`,
+      });
     }
     this.online.parameters.set(find('online/parameters'));
     this.target.parameters.set(find('target/parameters'));
@@ -219,7 +224,13 @@ export class NativeQNetwork implements QNetwork {
     this.optimizer.step = state.optimizerStep;
   }
 
+  /** Nothing to free (plain typed arrays). */
   dispose(): void {}
+
+  /** Same as {@link NativeQNetwork.dispose}. */
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
 }
 
 function argmax(values: ArrayLike<number>, offset: number, count: number): number {
@@ -369,10 +380,11 @@ export class TfjsQNetwork implements QNetwork {
 
   async importState(state: QNetworkState): Promise<void> {
     if (state.engine !== 'tfjs') {
-      throw new RlConfigError(
-        'engine',
-        `the saved network was trained by the ${state.engine} engine; load it with engine: '${state.engine}'.`,
-      );
+      throw new TfkitOptionError({
+        package: packageName,
+        option: 'engine',
+        message: `the saved network was trained by the ${state.engine} engine; load it with engine: '${state.engine}'.`,
+      });
     }
     const group = (prefix: string): NamedArray[] =>
       state.arrays
@@ -385,10 +397,11 @@ export class TfjsQNetwork implements QNetwork {
         arrays.length !== current.length ||
         arrays.some((array, index) => array.data.length !== current[index]?.size)
       ) {
-        throw new RlConfigError(
-          'state',
-          `saved ${prefix} weights do not fit this model; load with the config (or model) they were saved with.`,
-        );
+        throw new TfkitOptionError({
+          package: packageName,
+          option: 'state',
+          message: `saved ${prefix} weights do not fit this model; load with the config (or model) they were saved with.`,
+        });
       }
       const tensors = arrays.map((array) => tf.tensor(array.data, array.shape));
       model.setWeights(tensors);
@@ -420,10 +433,16 @@ export class TfjsQNetwork implements QNetwork {
     }
   }
 
+  /** Frees both models and the optimizer. */
   dispose(): void {
     this.online.dispose();
     this.target.dispose();
     this.optimizer.dispose();
+  }
+
+  /** Same as {@link TfjsQNetwork.dispose}, for `using`. */
+  [Symbol.dispose](): void {
+    this.dispose();
   }
 }
 

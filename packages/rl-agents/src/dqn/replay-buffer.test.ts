@@ -1,6 +1,5 @@
+import { createRng, TfkitOptionError } from '@tfkit/core';
 import { describe, expect, it } from 'vitest';
-import { RlConfigError } from '../errors.js';
-import { Random } from '../random.js';
 import { linearSchedule, ReplayBuffer } from './replay-buffer.js';
 
 describe('ReplayBuffer', () => {
@@ -24,7 +23,7 @@ describe('ReplayBuffer', () => {
     for (let index = 0; index < 50; index++)
       buffer.add([index, index, index, index], index % 2, index, [index + 1, 0, 0, 0], false);
     const batch = buffer.createBatch(32);
-    buffer.sample(32, new Random(1), batch);
+    buffer.sample(32, createRng(1), batch);
     expect(batch.size).toBe(32);
     const seen = new Set<number>();
     for (let row = 0; row < 32; row++) {
@@ -45,11 +44,11 @@ describe('ReplayBuffer', () => {
   });
 
   it('rejects a negative or zero size and sampling from empty with typed errors', () => {
-    expect(() => new ReplayBuffer(-5, 4)).toThrow(RlConfigError);
+    expect(() => new ReplayBuffer(-5, 4)).toThrow(TfkitOptionError);
     expect(() => new ReplayBuffer(0, 4)).toThrow(/bufferSize/);
-    expect(() => new ReplayBuffer(10, 0)).toThrow(RlConfigError);
+    expect(() => new ReplayBuffer(10, 0)).toThrow(TfkitOptionError);
     const empty = new ReplayBuffer(10, 1);
-    expect(() => empty.sample(2, new Random(0), empty.createBatch(2))).toThrow(/empty/);
+    expect(() => empty.sample(2, createRng(0), empty.createBatch(2))).toThrow(/empty/);
   });
 });
 

@@ -1,5 +1,6 @@
-import { RlConfigError } from '../errors.js';
-import type { Random } from '../random.js';
+import type { Rng } from '@tfkit/core';
+import { TfkitOptionError } from '@tfkit/core';
+import { packageName } from '../errors.js';
 
 /** A batch of transitions sampled from a {@link ReplayBuffer}; reused between samples. */
 export interface TransitionBatch {
@@ -54,14 +55,22 @@ export class ReplayBuffer {
   /**
    * @param capacity - maximum transitions (a positive integer)
    * @param observationSize - numbers per observation (a positive integer)
-   * @throws {@link RlConfigError} when either is not a positive integer
+   * @throws {@link TfkitOptionError} when either is not a positive integer
    */
   constructor(capacity: number, observationSize: number) {
     if (!Number.isInteger(capacity) || capacity < 1) {
-      throw new RlConfigError('bufferSize', `bufferSize must be a positive integer, got ${capacity}; use e.g. 100000.`);
+      throw new TfkitOptionError({
+        package: packageName,
+        option: 'bufferSize',
+        message: `bufferSize must be a positive integer, got ${capacity}; use e.g. 100000.`,
+      });
     }
     if (!Number.isInteger(observationSize) || observationSize < 1) {
-      throw new RlConfigError('observationSize', `observationSize must be a positive integer, got ${observationSize}.`);
+      throw new TfkitOptionError({
+        package: packageName,
+        option: 'observationSize',
+        message: `observationSize must be a positive integer, got ${observationSize}.`,
+      });
     }
     this.capacity = capacity;
     this.observationSize = observationSize;
@@ -120,13 +129,17 @@ export class ReplayBuffer {
    * @param random - the generator to draw indices from
    * @param batch - where to write (from {@link ReplayBuffer.createBatch})
    * @returns `batch`
-   * @throws {@link RlConfigError} when the buffer is empty
+   * @throws {@link TfkitOptionError} when the buffer is empty
    */
-  sample(batchSize: number, random: Random, batch: TransitionBatch): TransitionBatch {
+  sample(batchSize: number, random: Rng, batch: TransitionBatch): TransitionBatch {
     if (this.size === 0)
-      throw new RlConfigError('batchSize', 'cannot sample from an empty replay buffer; add transitions first.');
+      throw new TfkitOptionError({
+        package: packageName,
+        option: 'batchSize',
+        message: 'cannot sample from an empty replay buffer; add transitions first.',
+      });
     for (let row = 0; row < batchSize; row++) {
-      const index = random.int(this.size);
+      const index = random.integers(this.size);
       this.copyRow(index, row, batch);
     }
     batch.size = batchSize;

@@ -3,6 +3,8 @@ import type * as tf from '@tensorflow/tfjs';
 import type { Dataset, Group } from 'h5wasm';
 import { WeightsLoadError } from '../errors.js';
 import { atomicPath, exists } from './files.js';
+import { extractKerasArchiveWeights } from './keras-archive.js';
+import { assignKeras3Weights, isKeras3Layout, type Keras3Store, readKeras3Store } from './keras3.js';
 import { assignWeights, type SourceLayer, type WeightsReport } from './match.js';
 
 type H5Module = typeof import('h5wasm').default;
@@ -36,17 +38,38 @@ function attribute(group: Group, name: string): string[] | undefined {
 /**
  * Reads the layers and weights of a Keras `.h5` file: the Keras 2 layout (`layer_names` and
  * `weight_names` attributes, at the root for `save_weights`, under `model_weights` for
- * `model.save`) and the Keras 1 one (weights named `block1_conv1_W_1:0`).
+ * `model.save`), the Keras 1 one (weights named `block1_conv1_W_1:0`) and Keras 3's
+ * `.weights.h5` (`layers/<class>_<n>/vars/<i>`, returned as `keras3`, with `layers` empty: its
+ * layers are found by class and position in a model, see {@link assignH5Weights}), also inside
+ * a Keras 3 `.keras` archive (the `model.weights.h5` it holds).
  *
- * @param file - path of the `.h5` file
+ * @param file - path of the `.h5` (or `.keras`) file
  * @returns the layers in the file's order; weight values are read lazily
  * @throws {@link WeightsLoadError} when the file is missing or is not a Keras weights file
  */
 export async function readH5Layers(
   file: string,
-): Promise<{ layers: SourceLayer[]; modelConfig?: string; close: () => void }> {
+): Promise<{ layers: SourceLayer[]; keras3?: Keras3Store; modelConfig?: string; close: () => void }> {
   if (!(await exists(file))) {
     throw new WeightsLoadError({ source: file, message: `weights file ${file} does not exist; check the path.` });
+  }
+  // a Keras 3 `.keras` archive: read the model.weights.h5 inside
+  const archive = await extractKerasArchiveWeights(file);
+  if (archive) {
+    try {
+      const contents = await readH5Layers(archive.file);
+      const close = () => {
+        try {
+          contents.close();
+        } finally {
+          archive.remove();
+        }
+      };
+      return { ...contents, close };
+    } catch (error) {
+      archive.remove();
+      throw error;
+    }
   }
   const module = await h5();
   let handle: InstanceType<H5Module['File']>;
@@ -64,9 +87,11 @@ export async function readH5Layers(
     if (handle.keys().includes('model_weights')) root = handle.get('model_weights') as Group;
     const layerNames = attribute(root, 'layer_names');
     if (!layerNames) {
+      if (isKeras3Layout(handle))
+        return { layers: [], keras3: readKeras3Store(handle, file), close: () => handle.close() };
       throw new WeightsLoadError({
         source: file,
-        message: `${file} has no "layer_names" attribute: it is not a Keras 1/2 weights file (Keras 3 ".weights.h5" files are not supported; save with Keras 2 "save_weights('x.h5')").`,
+        message: `${file} is an HDF5 file but not a Keras weights file: it has neither Keras 1/2's "layer_names" attribute nor Keras 3's "layers/.../vars" groups. Save the weights with Keras ("model.save_weights('x.weights.h5')" or "save_weights('x.h5')").`,
       });
     }
     const modelConfig = handle.attrs['model_config'] ? String(handle.attrs['model_config'].value) : undefined;
@@ -135,12 +160,32 @@ export async function readH5Layers(
  * ```
  */
 export async function loadH5Weights(model: tf.LayersModel, file: string): Promise<WeightsReport> {
-  const { layers, close } = await readH5Layers(file);
+  const contents = await readH5Layers(file);
   try {
-    return assignWeights(model, layers, file);
+    return assignH5Weights(model, contents, file);
   } finally {
-    close();
+    contents.close();
   }
+}
+
+/**
+ * Sets a model's weights from what {@link readH5Layers} read: Keras 1/2 files by layer name then
+ * order ({@link assignWeights}), Keras 3 files by layer path ({@link assignKeras3Weights}).
+ *
+ * @param model - the model to fill
+ * @param contents - from {@link readH5Layers}
+ * @param source - the file, for messages
+ * @returns how the layers were matched
+ * @throws {@link WeightsLoadError} naming every layer that does not fit
+ */
+export function assignH5Weights(
+  model: tf.LayersModel,
+  contents: { layers: SourceLayer[]; keras3?: Keras3Store },
+  source: string,
+): WeightsReport {
+  return contents.keras3
+    ? assignKeras3Weights(model, contents.keras3, source)
+    : assignWeights(model, contents.layers, source);
 }
 
 /** Layouts {@link saveH5Weights} can write. */

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { WeightsLoadError } from '../errors.js';
 import { kerasCustomObjects } from '../layers/keras-batch-normalization.js';
 import { isHttpUrl, toLocalPath } from './files.js';
-import { readH5Layers } from './h5.js';
+import { assignH5Weights, readH5Layers } from './h5.js';
 import { assignWeights, type WeightsReport } from './match.js';
 import {
   artifactsToLayers,
@@ -46,11 +46,11 @@ export async function loadWeights(
   const text = source.toString();
   if (isH5(text)) {
     const file = isHttpUrl(text) ? await cachedDownload(text, options) : toLocalPath(source);
-    const { layers, close } = await readH5Layers(file);
+    const contents = await readH5Layers(file);
     try {
-      return assignWeights(model, layers, text);
+      return assignH5Weights(model, contents, text);
     } finally {
-      close();
+      contents.close();
     }
   }
   const artifacts = await readLayersArtifacts(source, options);
@@ -80,7 +80,8 @@ export async function convertH5ToTfjs(
   outputDirectory: string,
   model?: tf.LayersModel,
 ): Promise<{ modelJsonPath: string; report: WeightsReport }> {
-  const { layers, modelConfig, close } = await readH5Layers(h5File);
+  const contents = await readH5Layers(h5File);
+  const { modelConfig, close } = contents;
   let target = model;
   try {
     if (!target) {
@@ -103,7 +104,7 @@ export async function convertH5ToTfjs(
         });
       }
     }
-    const report = assignWeights(target, layers, h5File);
+    const report = assignH5Weights(target, contents, h5File);
     const { modelJsonPath } = await saveLayersModel(target, path.resolve(outputDirectory));
     return { modelJsonPath, report };
   } finally {

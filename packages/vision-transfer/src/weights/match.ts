@@ -18,13 +18,16 @@ export interface SourceLayer {
 
 /** How {@link assignWeights} matched the file's layers to the model's. */
 export interface WeightsReport {
-  /** `'name'` when every layer with weights was found by name, `'order'` for the fallback. */
-  matchedBy: 'name' | 'order';
+  /**
+   * `'name'` when every layer with weights was found by name, `'order'` for the fallback,
+   * `'path'` for Keras 3 files (layers found by class and position, as Keras 3 does).
+   */
+  matchedBy: 'name' | 'order' | 'path';
   /** Layers whose weights were set. */
   layers: number;
   /** Weight tensors set. */
   tensors: number;
-  /** Layers of the file that the model does not have (by-name matching only). */
+  /** Layers of the file that the model does not have (by-name and by-path matching only). */
   unused: string[];
 }
 

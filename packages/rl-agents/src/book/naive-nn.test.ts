@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { ensureBackend } from '@tfkit/backend';
+import { TfkitOptionError } from '@tfkit/core';
 import { make } from '@tfkit/gym-lite';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RlConfigError } from './errors.js';
 import { formatExperiment, randomPolicy, runExperiment } from './experiment.js';
 import { trainNaiveNnPolicy } from './naive-nn.js';
 
@@ -44,9 +44,33 @@ describe('trainNaiveNnPolicy (the book naive NN policy)', () => {
     second.dispose();
   });
 
+  it('reports epochs through onEpochEnd and the deprecated onEpoch alike, and stops on the signal', async () => {
+    const before = tf.memory().numTensors;
+    const options = { seed: 7, episodes: 60, epochs: 3, batchSize: 64, rewardThreshold: 40 };
+    const fresh: number[] = [];
+    const old: number[] = [];
+    const controller = new AbortController();
+    {
+      using policy = await trainNaiveNnPolicy(make('CartPole-v0'), {
+        ...options,
+        signal: controller.signal,
+        onEpochEnd: async (epoch, logs) => {
+          fresh.push(logs.loss);
+          if (epoch === 1) controller.abort();
+        },
+        onEpoch: (_epoch, loss) => old.push(loss),
+      });
+      expect(fresh).toHaveLength(2);
+      expect(old).toEqual(fresh);
+      expect(policy.epochs).toBe(2);
+      expect(policy.stopped).toBe(true);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('says what to do when no episode passes the threshold', async () => {
     await expect(trainNaiveNnPolicy(make('CartPole-v0'), { episodes: 3, rewardThreshold: 1000 })).rejects.toThrow(
-      RlConfigError,
+      TfkitOptionError,
     );
   });
 });

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { type AgentEnv, actionCount, observationSize } from './env.js';
-import { RlConfigError } from './errors.js';
-import { linearPolicy, type Policy } from './experiment.js';
-import { deriveSeed, Random } from './random.js';
+import { createRng, deriveSeed, invokeCallback, type LoopCallback, shouldStop, TfkitOptionError } from '@tfkit/core';
+import { type AgentEnv, actionCount, observationSize } from '../env.js';
+import { packageName } from '../errors.js';
+import type { Policy } from '../policy.js';
+import { linearPolicy } from './experiment.js';
 
 /** Options of {@link trainNaiveNnPolicy}. */
 export interface NaiveNnOptions {
@@ -20,8 +21,25 @@ export interface NaiveNnOptions {
   learningRate?: number;
   /** Seed. @defaultValue `0` */
   seed?: number;
-  /** Called after each training epoch with its loss. */
-  onEpoch?: (epoch: number, loss: number) => void;
+  /** Called after each training epoch (from 0) with its loss; may return a promise (awaited). */
+  onEpochEnd?: LoopCallback<NaiveNnEpochLogs> | undefined;
+  /**
+   * Stops at the next boundary (a data-collection episode or a training epoch) and returns the
+   * policy trained so far, with `stopped: true`.
+   */
+  signal?: AbortSignal | undefined;
+  /**
+   * Called after each training epoch with its loss.
+   *
+   * @deprecated Use `onEpochEnd(epoch, { loss })`; goes away in the next minor version.
+   */
+  onEpoch?: ((epoch: number, loss: number) => void) | undefined;
+}
+
+/** What {@link NaiveNnOptions.onEpochEnd} receives. */
+export interface NaiveNnEpochLogs {
+  /** The epoch's categorical cross-entropy. */
+  loss: number;
 }
 
 /** A policy backed by a tfjs model; dispose it when done. */
@@ -30,8 +48,14 @@ export interface NaiveNnPolicy extends Policy {
   readonly model: tf.LayersModel;
   /** Training pairs kept. */
   readonly samples: number;
+  /** Training epochs run. */
+  readonly epochs: number;
+  /** True when `signal` stopped data collection or training early. */
+  readonly stopped: boolean;
   /** Frees the model. */
   dispose(): void;
+  /** Same as `dispose()`, for `using policy = await trainNaiveNnPolicy(...)`. */
+  [Symbol.dispose](): void;
 }
 
 /**
@@ -43,7 +67,7 @@ export interface NaiveNnPolicy extends Policy {
  * @param env - the environment (CartPole-v0 in the book)
  * @param options - see {@link NaiveNnOptions}
  * @returns a policy named `policy_naive_nn` (book: average ~65-71)
- * @throws {@link RlConfigError} when no episode scored above the threshold
+ * @throws {@link TfkitOptionError} when no episode scored above the threshold
  * @remarks The returned policy owns a tfjs model: call `dispose()`. Uses the active tfjs
  *   backend; call `ensureBackend()` from `@tfkit/backend` first to pick it.
  * @example
@@ -57,11 +81,12 @@ export async function trainNaiveNnPolicy(env: AgentEnv, options: NaiveNnOptions 
   const size = observationSize(env);
   const actions = actionCount(env);
   const seed = options.seed ?? 0;
-  const random = new Random(deriveSeed(seed, 31));
+  const random = createRng(deriveSeed(seed, 31));
   const threshold = options.rewardThreshold ?? 100;
   const observations: number[] = [];
   const labels: number[] = [];
   for (let episode = 0; episode < (options.episodes ?? 1000); episode++) {
+    if (shouldStop(options.signal)) break;
     const policy = linearPolicy(Array.from({ length: size }, () => random.uniform(-1, 1)));
     let observation = env.reset(episode === 0 ? { seed: deriveSeed(seed, 32) } : {}).observation;
     const episodeObservations: number[] = [];
@@ -82,10 +107,11 @@ export async function trainNaiveNnPolicy(env: AgentEnv, options: NaiveNnOptions 
     }
   }
   if (labels.length === 0) {
-    throw new RlConfigError(
-      'rewardThreshold',
-      `no episode scored above ${threshold}; lower rewardThreshold or play more episodes.`,
-    );
+    throw new TfkitOptionError({
+      package: packageName,
+      option: 'rewardThreshold',
+      message: `no episode scored above ${threshold}; lower rewardThreshold or play more episodes.`,
+    });
   }
   const model = tf.sequential({
     layers: [
@@ -109,10 +135,12 @@ export async function trainNaiveNnPolicy(env: AgentEnv, options: NaiveNnOptions 
   // tfjs's own `shuffle: true` draws from Math.random; shuffle with the seeded generator instead,
   // so that the same seed trains the same policy.
   const order = Int32Array.from({ length: labels.length }, (_, index) => index);
+  let epochs = 0;
   try {
     for (let epoch = 0; epoch < (options.epochs ?? 50); epoch++) {
+      if (shouldStop(options.signal)) break;
       for (let index = order.length - 1; index > 0; index--) {
-        const other = random.int(index + 1);
+        const other = random.integers(index + 1);
         const swap = order[index] as number;
         order[index] = order[other] as number;
         order[other] = swap;
@@ -128,7 +156,10 @@ export async function trainNaiveNnPolicy(env: AgentEnv, options: NaiveNnOptions 
           shuffle: false,
           verbose: 0,
         });
-        options.onEpoch?.(epoch, (history.history.loss?.[0] as number | undefined) ?? Number.NaN);
+        const loss = (history.history.loss?.[0] as number | undefined) ?? Number.NaN;
+        epochs++;
+        await invokeCallback(options.onEpochEnd, epoch, { loss });
+        options.onEpoch?.(epoch, loss);
       } finally {
         epochXs.dispose();
         epochYs.dispose();
@@ -139,19 +170,23 @@ export async function trainNaiveNnPolicy(env: AgentEnv, options: NaiveNnOptions 
     ys.dispose();
   }
   const input = new Float32Array(size);
+  const dispose = (): void => {
+    model.dispose();
+    optimizer.dispose();
+  };
   return {
     name: 'policy_naive_nn',
     model,
     samples: labels.length,
+    epochs,
+    stopped: shouldStop(options.signal),
     act(observation) {
       for (let index = 0; index < size; index++) input[index] = observation[index] as number;
       return tf.tidy(
         () => (model.predict(tf.tensor2d(input, [1, size])) as tf.Tensor).argMax(1).dataSync()[0] as number,
       );
     },
-    dispose() {
-      model.dispose();
-      optimizer.dispose();
-    },
+    dispose,
+    [Symbol.dispose]: dispose,
   };
 }

@@ -1,8 +1,8 @@
+import { createRng, deriveSeed, TfkitOptionError } from '@tfkit/core';
+import { FlatAdam, NativeMlp } from '../dqn/native-mlp.js';
 import { type AgentEnv, actionCount, checkEnvFits, observationSize } from '../env.js';
-import { RlConfigError } from '../errors.js';
-import { type ExperimentResult, summarise } from '../experiment.js';
-import { deriveSeed, Random } from '../random.js';
-import { FlatAdam, NativeMlp } from './native-mlp.js';
+import { packageName } from '../errors.js';
+import { type ExperimentResult, summarise } from '../policy.js';
 
 /** Configuration of {@link runBookDqn}: the book's "DQN" (chapter 13, Q-network with Keras). */
 export interface BookDqnConfig {
@@ -37,7 +37,7 @@ export interface BookDqnConfig {
  * @param env - the environment (CartPole-v0 in the book)
  * @param config - see {@link BookDqnConfig}
  * @returns the returns of the played episodes (book: min 8, max 150, average 41.27)
- * @throws {@link RlConfigError} for a non-positive memory or a batch larger than the memory
+ * @throws {@link TfkitOptionError} for a non-positive memory or a batch larger than the memory
  * @example
  * ```ts
  * console.log(formatExperiment(runBookDqn(make('CartPole-v0'), { seed: 0 })));
@@ -53,22 +53,31 @@ export function runBookDqn(env: AgentEnv, config: BookDqnConfig = {}): Experimen
   const explore = config.explorationRate ?? 0.2;
   const seed = config.seed ?? 0;
   if (!Number.isInteger(memorySize) || memorySize < 1) {
-    throw new RlConfigError('memorySize', `memorySize must be a positive integer, got ${memorySize}.`);
+    throw new TfkitOptionError({
+      package: packageName,
+      option: 'memorySize',
+      message: `memorySize must be a positive integer, got ${memorySize}.`,
+    });
   }
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > memorySize) {
-    throw new RlConfigError(
-      'batchSize',
-      `batchSize must be a positive integer no larger than memorySize (${memorySize}), got ${batchSize}.`,
-    );
+    throw new TfkitOptionError({
+      package: packageName,
+      option: 'batchSize',
+      message: `batchSize must be a positive integer no larger than memorySize (${memorySize}), got ${batchSize}.`,
+    });
   }
   if (!Number.isInteger(episodes) || episodes < 1)
-    throw new RlConfigError('episodes', `episodes must be a positive integer, got ${episodes}.`);
+    throw new TfkitOptionError({
+      package: packageName,
+      option: 'episodes',
+      message: `episodes must be a positive integer, got ${episodes}.`,
+    });
   const size = observationSize(env);
   const actions = actionCount(env);
   checkEnvFits(env, size, actions);
   const network = new NativeMlp([size, hidden, actions], deriveSeed(seed, 21));
   const optimizer = new FlatAdam(network.parameters.length, config.learningRate ?? 0.001);
-  const random = new Random(deriveSeed(seed, 22));
+  const random = createRng(deriveSeed(seed, 22));
   // The memory, oldest first once full (ring with `start`).
   const states = new Float32Array(memorySize * size);
   const nextStates = new Float32Array(memorySize * size);
@@ -89,7 +98,7 @@ export function runBookDqn(env: AgentEnv, config: BookDqnConfig = {}): Experimen
     let total = 0;
     for (;;) {
       let action: number;
-      if (random.next() < explore) action = random.int(actions);
+      if (random.random32() < explore) action = random.integers(actions);
       else {
         const q = network.forward(observation, 1);
         action = 0;
@@ -137,7 +146,7 @@ export function runBookDqn(env: AgentEnv, config: BookDqnConfig = {}): Experimen
       // One epoch over the memory, shuffled, minibatches of `batchSize` (Keras' fit).
       for (let row = 0; row < count; row++) order[row] = row;
       for (let row = count - 1; row > 0; row--) {
-        const other = random.int(row + 1);
+        const other = random.integers(row + 1);
         const swap = order[row] as number;
         order[row] = order[other] as number;
         order[other] = swap;

@@ -1,6 +1,6 @@
+import { TfkitOptionError } from '@tfkit/core';
 import { make } from '@tfkit/gym-lite';
 import { describe, expect, it } from 'vitest';
-import { RlConfigError } from './errors.js';
 import {
   angleLogicPolicy,
   formatExperiment,
@@ -71,7 +71,7 @@ describe('runExperiment and the book policies (CartPole-v0)', () => {
     try {
       runExperiment(make('CartPole-v0'), angleLogicPolicy(), { episodes: -1 });
     } catch (error) {
-      expect(RlConfigError.isInstance(error)).toBe(true);
+      expect(TfkitOptionError.isInstance(error)).toBe(true);
     }
   });
 });

@@ -1,19 +1,7 @@
-import { type AgentEnv, actionCount, observationSize } from './env.js';
-import { RlConfigError } from './errors.js';
-import { deriveSeed, Random } from './random.js';
-
-/** Something that picks a discrete action from an observation. */
-export interface Policy {
-  /** Name printed by {@link formatExperiment}, e.g. `'policy_random'`. */
-  readonly name: string;
-  /**
-   * Picks an action.
-   * @param observation - the current observation
-   * @param env - the environment (for its action space)
-   * @returns an integer action in `[0, env.actionSpace.n)`
-   */
-  act(observation: ArrayLike<number>, env: AgentEnv): number;
-}
+import { createRng, deriveSeed, TfkitOptionError } from '@tfkit/core';
+import { type AgentEnv, actionCount, observationSize } from '../env.js';
+import { packageName } from '../errors.js';
+import { type ExperimentResult, type Policy, playEpisode, summarise } from '../policy.js';
 
 /** Options of {@link runExperiment}. */
 export interface ExperimentOptions {
@@ -30,20 +18,6 @@ export interface ExperimentOptions {
   onEpisode?: (episode: number, reward: number) => void;
 }
 
-/** What {@link runExperiment} returns. */
-export interface ExperimentResult {
-  /** Name of the policy. */
-  policy: string;
-  /** Smallest episode return. */
-  min: number;
-  /** Largest episode return. */
-  max: number;
-  /** Mean episode return. */
-  mean: number;
-  /** Every episode's return, in order. */
-  rewards: number[];
-}
-
 /**
  * Plays `episodes` episodes of `env` with `policy` and summarises the returns (the book's
  * `experiment()` function).
@@ -52,7 +26,7 @@ export interface ExperimentResult {
  * @param policy - the policy to play
  * @param options - see {@link ExperimentOptions}
  * @returns min, max and mean return, and every return
- * @throws {@link RlConfigError} when `episodes` is not a positive integer
+ * @throws {@link TfkitOptionError} when `episodes` is not a positive integer
  * @example
  * ```ts
  * const result = runExperiment(make('CartPole-v0'), randomPolicy({ seed: 1 }), { episodes: 100, seed: 1 });
@@ -63,7 +37,11 @@ export interface ExperimentResult {
 export function runExperiment(env: AgentEnv, policy: Policy, options: ExperimentOptions = {}): ExperimentResult {
   const episodes = options.episodes ?? 100;
   if (!Number.isInteger(episodes) || episodes < 1) {
-    throw new RlConfigError('episodes', `episodes must be a positive integer, got ${episodes}; pass e.g. 100.`);
+    throw new TfkitOptionError({
+      package: packageName,
+      option: 'episodes',
+      message: `episodes must be a positive integer, got ${episodes}; pass e.g. 100.`,
+    });
   }
   const rewardsMax = options.rewardsMax ?? Number.POSITIVE_INFINITY;
   const rewards: number[] = [];
@@ -72,43 +50,6 @@ export function runExperiment(env: AgentEnv, policy: Policy, options: Experiment
     options.onEpisode?.(episode, rewards[episode] as number);
   }
   return summarise(policy.name, rewards);
-}
-
-/**
- * Plays one episode and returns its total reward.
- *
- * @param env - the environment
- * @param policy - the policy
- * @param options - `seed` of the reset (omit to continue the stream) and `rewardsMax`
- * @returns the episode's return
- */
-export function playEpisode(
-  env: AgentEnv,
-  policy: Policy,
-  options: { seed?: number; rewardsMax?: number } = {},
-): number {
-  const rewardsMax = options.rewardsMax ?? Number.POSITIVE_INFINITY;
-  let { observation } = env.reset(options.seed === undefined ? {} : { seed: options.seed });
-  let total = 0;
-  for (;;) {
-    const result = env.step(policy.act(observation, env));
-    total += result.reward;
-    observation = result.observation;
-    if (result.terminated || result.truncated || total >= rewardsMax) return total;
-  }
-}
-
-/** Summarises a list of episode returns. */
-export function summarise(policy: string, rewards: number[]): ExperimentResult {
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  let sum = 0;
-  for (const reward of rewards) {
-    min = Math.min(min, reward);
-    max = Math.max(max, reward);
-    sum += reward;
-  }
-  return { policy, min, max, mean: rewards.length > 0 ? sum / rewards.length : Number.NaN, rewards };
 }
 
 /** Formats a number as Python prints a float (`9.0`, `20.26`). */
@@ -143,8 +84,8 @@ export function formatExperiment(result: ExperimentResult): string {
  * ```
  */
 export function randomPolicy(options: { seed?: number } = {}): Policy {
-  const random = new Random(deriveSeed(options.seed ?? 0, 101));
-  return { name: 'policy_random', act: (_observation, env) => random.int(actionCount(env)) };
+  const random = createRng(deriveSeed(options.seed ?? 0, 101));
+  return { name: 'policy_random', act: (_observation, env) => random.integers(actionCount(env)) };
 }
 
 /**
@@ -224,7 +165,7 @@ export interface RandomSearchResult {
 export function randomSearch(env: AgentEnv, options: RandomSearchOptions = {}): RandomSearchResult {
   const candidates = options.candidates ?? 100;
   const perCandidate = options.episodesPerCandidate ?? 5;
-  const random = new Random(deriveSeed(options.seed ?? 0, 202));
+  const random = createRng(deriveSeed(options.seed ?? 0, 202));
   const size = observationSize(env);
   const stopAt = options.stopAt ?? env.spec?.maxEpisodeSteps ?? Number.POSITIVE_INFINITY;
   let best: number[] = new Array(size).fill(0);
