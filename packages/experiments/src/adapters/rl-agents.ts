@@ -17,6 +17,8 @@ export interface DqnRunOptions {
   config: Record<string, unknown>;
   /** Save the trained agent here. */
   savePath?: string;
+  /** Stops training at the next step. */
+  signal?: AbortSignal;
 }
 
 /** What the DQN trial reads back. */
@@ -35,7 +37,7 @@ export interface DqnRunResult {
 }
 
 /**
- * Trains a DQN on a gym-lite env with today's `trainDqnUntilSolved`.
+ * Trains a DQN on a gym-lite env with `trainDqnUntilSolved` (training-loop contract: `totalTimesteps`, `signal`).
  */
 export async function runDqn(options: DqnRunOptions): Promise<DqnRunResult> {
   const [gym, rl] = await Promise.all([import('@tfkit/gym-lite'), import('@tfkit/rl-agents')]);
@@ -46,7 +48,8 @@ export async function runDqn(options: DqnRunOptions): Promise<DqnRunResult> {
   try {
     const result = await rl.trainDqnUntilSolved(env as never, {
       seed: options.seed,
-      budget: options.totalTimesteps,
+      totalTimesteps: options.totalTimesteps,
+      ...(options.signal ? { signal: options.signal } : {}),
       threshold,
       evalFreq: options.evalFreq,
       evalEpisodes: options.evalEpisodes,

@@ -51,6 +51,7 @@ export const dqnTrial = defineTrial({
       evalEpisodes,
       threshold: stopWhenSolved ? (threshold < 0 ? undefined : threshold) : Number.POSITIVE_INFINITY,
       config,
+      signal: context.signal,
       ...(savePath ? { savePath } : {}),
     });
     const last = result.episodes.slice(-10);
