@@ -4,6 +4,7 @@
  *
  * @internal
  */
+import type { DqnConfig } from '@tfkit/rl-agents';
 
 /** What the DQN trial needs from a training run. */
 export interface DqnRunOptions {
@@ -14,7 +15,7 @@ export interface DqnRunOptions {
   evalEpisodes: number;
   /** Stop at the first evaluation at or above this (Infinity: never stop early). */
   threshold: number | undefined;
-  config: Record<string, unknown>;
+  config: DqnConfig;
   /** Save the trained agent here. */
   savePath?: string;
   /** Stops training at the next step. */
@@ -54,7 +55,7 @@ export async function runDqn(options: DqnRunOptions): Promise<DqnRunResult> {
       evalFreq: options.evalFreq,
       evalEpisodes: options.evalEpisodes,
       evalEnv: evalEnv as never,
-      config: options.config as never,
+      config: options.config,
       keepAgent: options.savePath !== undefined,
     });
     try {
