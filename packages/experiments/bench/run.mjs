@@ -11,7 +11,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runSweep } from '@tfkit/experiments';
-import { submitSweep, waitForSweep } from '@tfkit/experiments/distributed';
+import { submitSweep, sweepResults, waitForSweep } from '@tfkit/experiments/distributed';
 
 const argv = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -59,6 +59,11 @@ async function measure(label, body) {
   return row;
 }
 
+// CPU seconds of the threads that ran the trials (Linux /proc/thread-self), summed.
+function trialCpu(records) {
+  return +records.reduce((sum, record) => sum + (record.cpuSeconds ?? Number.NaN), 0).toFixed(2);
+}
+
 function metricsOf(result) {
   return result.summary.configurations.map((configuration) => configuration.metrics.evalMean?.mean);
 }
@@ -72,7 +77,7 @@ const sequential = await measure('sequential (this thread)', async () => {
   return {
     failed: result.failed,
     evalMean: metricsOf(result),
-    trialSeconds: result.records.reduce((sum, record) => sum + record.wallSeconds, 0),
+    trialCpu: trialCpu(result.records),
   };
 });
 rows.push(sequential);
@@ -81,7 +86,7 @@ const pool = await measure(`local pool (${concurrency} threads)`, async () => {
   return {
     failed: result.failed,
     evalMean: metricsOf(result),
-    trialSeconds: result.records.reduce((sum, record) => sum + record.wallSeconds, 0),
+    trialCpu: trialCpu(result.records),
   };
 });
 rows.push(pool);
@@ -120,8 +125,9 @@ if (!flag('skip-redis') && redisServer) {
     await Promise.all(ready);
     redisRow = await measure(`redis (${workers} worker processes x 1)`, async () => {
       await submitSweep(dqn('redis'), { redis });
-      const status = await waitForSweep('redis', { redis, intervalMs: 100 });
-      return { failed: status.failed + status.lost };
+      const status = await waitForSweep('redis', { redis, intervalMs: 250 });
+      const results = await sweepResults('redis', { redis });
+      return { failed: status.failed + status.lost, trialCpu: trialCpu(results.records) };
     });
     rows.push(redisRow);
   } finally {
@@ -164,6 +170,7 @@ const summary = {
   noopInlineMsPerTrial: +((inline.wall / noopCount) * 1000).toFixed(1),
   noopPoolMsPerTrial: +((pooled.wall / noopCount) * 1000).toFixed(1),
   poolOverheadMsPerTrial: +(((pooled.wall - inline.wall) / noopCount) * 1000).toFixed(1),
+  trialCpuSeconds: { sequential: sequential.trialCpu, pool: pool.trialCpu, redis: redisRow?.trialCpu ?? null },
   sameResults: JSON.stringify(sequential.evalMean) === JSON.stringify(pool.evalMean),
   loadAverageAtStart: +rows[0].load.toFixed(2),
   loadAverageAtEnd: +loadavg()[0].toFixed(2),

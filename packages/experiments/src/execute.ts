@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
@@ -21,11 +22,22 @@ function workerLabel(): string {
   return `${hostname()}:${process.pid}${threadId === 0 ? '' : `:t${threadId}`}`;
 }
 
+const clockTicks = 100; // USER_HZ on Linux
+
+/**
+ * CPU seconds of the calling OS thread (Linux: /proc/thread-self/stat, 10 ms resolution), so that a
+ * trial in a worker thread is measured alone; elsewhere the process's CPU time on the main thread.
+ */
 function cpuSeconds(): number | undefined {
-  // process.cpuUsage() counts every thread of the process; only meaningful on the main thread.
-  if (threadId !== 0) return undefined;
-  const usage = process.cpuUsage();
-  return (usage.user + usage.system) / 1e6;
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+  } catch {
+    if (threadId !== 0) return undefined;
+    const usage = process.cpuUsage();
+    return (usage.user + usage.system) / 1e6;
+  }
 }
 
 /**

@@ -33,7 +33,7 @@ export interface TrialRecord {
   startedAt: string;
   /** Wall seconds the trial took. */
   wallSeconds: number;
-  /** CPU seconds of the thread or process that ran it, when measurable. */
+  /** CPU seconds of the thread that ran it (Linux; elsewhere of the process on the main thread only), when measurable. */
   cpuSeconds?: number;
   /** Who ran it: `host:pid` plus the thread id when in a pool. */
   worker: string;
