@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from '@tfkit/core/node';
 import {
   loadTrialRegistry,
   parseSweep,
@@ -14,7 +15,6 @@ import {
 import { CliUsageError } from '../cli/errors.js';
 import { type Command, type CommandContext, stringOption } from '../cli/run-cli.js';
 import { configurationLabel, formatMeanStd, renderSweepReport, varyingParameters } from '../report/sweep-report.js';
-import { writeFileAtomic } from '@tfkit/core/node';
 import { requireExisting } from './files.js';
 
 const redisOption = {
@@ -40,7 +40,8 @@ const trialsOption = {
 function redisUrl(context: CommandContext): string {
   const url = stringOption(context, 'redis') ?? process.env.TFKIT_REDIS_URL;
   if (!url) throw new CliUsageError({ message: 'missing --redis URL (or set TFKIT_REDIS_URL).' });
-  if (!/^rediss?:\/\//.test(url)) throw new CliUsageError({ message: `--redis must be a redis:// or rediss:// URL, got "${url}".` });
+  if (!/^rediss?:\/\//.test(url))
+    throw new CliUsageError({ message: `--redis must be a redis:// or rediss:// URL, got "${url}".` });
   return url;
 }
 
@@ -113,7 +114,10 @@ async function writeReport(
     }
   }
   const file = sweepPaths(path.dirname(directory), name).reportFile;
-  await writeFileAtomic(file, renderSweepReport({ name, trial, summary, records, generatedAt: new Date(), facts, images }));
+  await writeFileAtomic(
+    file,
+    renderSweepReport({ name, trial, summary, records, generatedAt: new Date(), facts, images }),
+  );
   return file;
 }
 
