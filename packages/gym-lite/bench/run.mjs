@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// Steps per second of @tfkit/gym-lite's CartPole (built dist), on one core (Node is single-threaded here).
+// Steps per second of @tfkit/gym-lite's CartPole, FrozenLake and Taxi (built dist), on one core (Node is single-threaded here).
 // Usage: pnpm bench  (or: node bench/run.mjs [--seconds=1.5] [--rounds=5])
 // Prints wall-clock and CPU-time throughput; ratios use the Gymnasium figures from
 // /work/shared/REFERENCE.md, quoted below as reference numbers (not measured by this script).
 import { loadavg } from 'node:os';
-import { CartPoleEnv, createRng, make, makeVec, setWarningHandler } from '../dist/index.js';
+import { CartPoleEnv, createRng, FrozenLakeEnv, make, makeVec, setWarningHandler, TaxiEnv } from '../dist/index.js';
 
 const argument = (name, fallback) => {
   const found = process.argv.find((value) => value.startsWith(`--${name}=`));
@@ -55,6 +55,69 @@ function singleEnvChunk(env) {
     return 100_000;
   };
 }
+
+// Toy-text envs: random actions from a precomputed table (uniform over the action space).
+function toyTextChunk(env) {
+  const rng = createRng(0);
+  const actions = new Int32Array(65536);
+  for (let index = 0; index < actions.length; index++) actions[index] = rng.integers(env.actionSpace.n);
+  env.reset({ seed: 0 });
+  let next = 0;
+  return () => {
+    for (let index = 0; index < 100_000; index++) {
+      const result = env.step(actions[next++ & 65535]);
+      if (result.terminated || result.truncated) env.reset();
+    }
+    return 100_000;
+  };
+}
+
+// Baseline in the same process for the toy-text rows: FrozenLake-v1's sampling on flat arrays
+// (one random() and a running-sum scan per step), no API, no result objects.
+const tableBaseline = (() => {
+  const env = new FrozenLakeEnv();
+  const first = [];
+  const cumulative = [];
+  const nextStates = [];
+  const terminal = [];
+  for (const byAction of env.P) {
+    for (const outcomes of byAction) {
+      first.push(cumulative.length);
+      let sum = 0;
+      for (const [probability, nextState, , terminated] of outcomes) {
+        sum += probability;
+        cumulative.push(sum);
+        nextStates.push(nextState);
+        terminal.push(terminated ? 1 : 0);
+      }
+    }
+  }
+  first.push(cumulative.length);
+  const starts = Int32Array.from(first);
+  const sums = Float64Array.from(cumulative);
+  const targets = Int32Array.from(nextStates);
+  const ends = Uint8Array.from(terminal);
+  const rng = createRng(3);
+  const actions = new Int32Array(65536);
+  for (let index = 0; index < actions.length; index++) actions[index] = rng.integers(4);
+  let state = 0;
+  let next = 0;
+  return () => {
+    for (let index = 0; index < 100_000; index++) {
+      const key = state * 4 + actions[next++ & 65535];
+      const draw = rng.random();
+      let outcome = starts[key];
+      for (let candidate = starts[key]; candidate < starts[key + 1]; candidate++) {
+        if (sums[candidate] > draw) {
+          outcome = candidate;
+          break;
+        }
+      }
+      state = ends[outcome] === 1 ? 0 : targets[outcome];
+    }
+    return 100_000;
+  };
+})();
 
 const made = make('CartPole-v1');
 const bare = new CartPoleEnv();
@@ -143,12 +206,31 @@ const rows = [
   measure(`makeVec('CartPole-v1', { numEnvs: ${numEnvs} }) next-step autoreset`, vectorChunk),
   measure(`baseline: bare CartPole update loop over ${numEnvs} states (same process)`, baseline),
 ];
+const toyTextRows = [
+  measure(
+    `make('FrozenLake-v1') [TimeLimit<OrderEnforcing<PassiveEnvChecker<FrozenLakeEnv>>>], random actions`,
+    toyTextChunk(make('FrozenLake-v1')),
+  ),
+  measure('bare FrozenLakeEnv (slippery 4x4), random actions', toyTextChunk(new FrozenLakeEnv())),
+  measure(
+    `make('Taxi-v4') [TimeLimit<OrderEnforcing<PassiveEnvChecker<TaxiEnv>>>], random actions`,
+    toyTextChunk(make('Taxi-v4')),
+  ),
+  measure('bare TaxiEnv, random actions', toyTextChunk(new TaxiEnv())),
+  measure('baseline: FrozenLake-v1 sampling on flat arrays, no API (same process)', tableBaseline),
+];
 for (const row of rows) {
   console.log(
     `${row.name}\n  ${format(row.median.cpu)} steps/CPU-s (best ${format(row.best.cpu)}), ${format(row.median.wall)} steps/s wall (same round)`,
   );
 }
+for (const row of toyTextRows) {
+  console.log(
+    `${row.name}\n  ${format(row.median.cpu)} steps/CPU-s (best ${format(row.best.cpu)}), ${format(row.median.wall)} steps/s wall (same round)`,
+  );
+}
 const [single, bareRow, vectorRow, baselineRow] = rows;
+const [lakeMade, lakeBare, taxiMade, taxiBare, tableRow] = toyTextRows;
 console.log(
   `\nvector env / bare update loop (same process): ${(vectorRow.median.cpu / baselineRow.median.cpu).toFixed(2)}x`,
 );
@@ -165,4 +247,12 @@ console.log(`    vector:   ${(vectorRow.median.cpu / reference.vector.value).toF
 console.log('\nTargets (issue 3): >= 3M steps/s through make(), >= 30M env-steps/s vector (one core).');
 console.log(
   `  per CPU-second: make() ${single.median.cpu >= 3e6 ? 'met' : 'NOT met'}; vector ${vectorRow.median.cpu >= 30e6 ? 'met' : 'NOT met'}`,
+);
+console.log(
+  `\nFrozenLake bare env / flat-array baseline (same process): ${(lakeBare.median.cpu / tableRow.median.cpu).toFixed(2)}x; ` +
+    `make() / bare: FrozenLake ${(lakeMade.median.cpu / lakeBare.median.cpu).toFixed(2)}x, Taxi ${(taxiMade.median.cpu / taxiBare.median.cpu).toFixed(2)}x`,
+);
+console.log('Target (issue 12): >= 10M steps/s for FrozenLake and Taxi (one core).');
+console.log(
+  `  per CPU-second through make(): FrozenLake ${lakeMade.median.cpu >= 10e6 ? 'met' : 'NOT met'}; Taxi ${taxiMade.median.cpu >= 10e6 ? 'met' : 'NOT met'}`,
 );

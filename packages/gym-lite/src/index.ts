@@ -1,5 +1,5 @@
 /**
- * `@tfkit/gym-lite`: a Gymnasium-faithful CartPole in pure TypeScript, and the Gym-style API
+ * `@tfkit/gym-lite`: Gymnasium-faithful CartPole and toy-text environments (FrozenLake, CliffWalking, Taxi) in pure TypeScript, and the Gym-style API
  * around it (spaces, registry, wrappers, vector env, env checker, legacy adapter).
  * Synchronous, runs in Node and browsers; its one dependency is `@tfkit/core` (pure: no Node,
  * tfjs or DOM imports), whose error base, option error and seeded generator it re-exports.
@@ -25,6 +25,22 @@ export {
   type CartPoleRenderMode,
   type KinematicsIntegrator,
 } from './envs/cart-pole.js';
+export { CliffWalkingEnv, type CliffWalkingOptions } from './envs/toy-text/cliff-walking.js';
+export {
+  type DiscreteMdp,
+  DiscreteMdpEnv,
+  type DiscreteMdpEnvOptions,
+  type MdpTransition,
+  type TransitionInfo,
+} from './envs/toy-text/discrete-mdp.js';
+export {
+  FrozenLakeEnv,
+  type FrozenLakeOptions,
+  frozenLakeMaps,
+  generateRandomMap,
+} from './envs/toy-text/frozen-lake.js';
+export type { ToyTextRenderMode, ToyTextRenderOptions } from './envs/toy-text/options.js';
+export { TaxiEnv, type TaxiInfo, type TaxiOptions, taxiMap } from './envs/toy-text/taxi.js';
 export {
   EnvCheckError,
   InvalidActionError,

@@ -1,6 +1,10 @@
 import { closestMatches, TfkitOptionError } from '@tfkit/core';
 import { Env } from './core.js';
 import { CartPoleEnv, type CartPoleOptions } from './envs/cart-pole.js';
+import type { CliffWalkingEnv, CliffWalkingOptions } from './envs/toy-text/cliff-walking.js';
+import type { FrozenLakeEnv, FrozenLakeOptions } from './envs/toy-text/frozen-lake.js';
+import { toyTextEntryPoints, toyTextSpecs } from './envs/toy-text/registrations.js';
+import type { TaxiEnv, TaxiOptions } from './envs/toy-text/taxi.js';
 import { RegistrationError, UnknownEnvError } from './errors.js';
 import { deprecation, warn } from './logger.js';
 import { CartPoleVectorEnv, type CartPoleVectorOptions } from './vector/cart-pole-vector.js';
@@ -251,6 +255,7 @@ export const registry: ReadonlyMap<string, EnvSpec> = registryMap;
 
 const entryPoints = new Map<string, EnvCreator>([
   ['@tfkit/gym-lite:CartPoleEnv', (options) => new CartPoleEnv(options as CartPoleOptions) as Env<unknown, unknown>],
+  ...toyTextEntryPoints,
 ]);
 const vectorEntryPoints = new Map<string, VectorEnvCreator>([
   ['@tfkit/gym-lite:CartPoleVectorEnv', (options) => new CartPoleVectorEnv(options as CartPoleVectorOptions)],
@@ -455,6 +460,16 @@ export interface EnvRegistry {
   'CartPole-v0': { env: CartPoleEnv; options: CartPoleOptions };
   /** CartPole with a 500-step limit, threshold 475. */
   'CartPole-v1': { env: CartPoleEnv; options: CartPoleOptions };
+  /** FrozenLake 4x4 with a 100-step limit, threshold 0.70. */
+  'FrozenLake-v1': { env: FrozenLakeEnv; options: FrozenLakeOptions };
+  /** FrozenLake 8x8 with a 200-step limit, threshold 0.85. */
+  'FrozenLake8x8-v1': { env: FrozenLakeEnv; options: FrozenLakeOptions };
+  /** CliffWalking, no time limit. */
+  'CliffWalking-v1': { env: CliffWalkingEnv; options: CliffWalkingOptions };
+  /** Slippery CliffWalking, no time limit. */
+  'CliffWalkingSlippery-v1': { env: CliffWalkingEnv; options: CliffWalkingOptions };
+  /** Taxi with a 200-step limit, threshold 8. */
+  'Taxi-v4': { env: TaxiEnv; options: TaxiOptions };
 }
 
 /** Observation type of an env class. */
@@ -621,3 +636,4 @@ for (const [version, maxEpisodeSteps, rewardThreshold] of [
     rewardThreshold,
   });
 }
+for (const init of toyTextSpecs) register(init);

@@ -38,6 +38,18 @@ export {
   trainTransferModel,
 } from './transfer.js';
 export { type H5Layout, loadH5Weights, readH5Layers, saveH5Weights } from './weights/h5.js';
+export {
+  fetchImagenetWeights,
+  type ImagenetFetchOptions,
+  type ImagenetRequest,
+  type ImagenetWeightsEntry,
+  imagenetWeights,
+  imagenetWeightsFile,
+  imagenetWeightsPath,
+  imagenetWeightsUrl,
+  KERAS_WEIGHTS_BASE_URL,
+  resolveImagenetWeights,
+} from './weights/imagenet.js';
 export type { Keras3Entry, Keras3Store } from './weights/keras3.js';
 export { convertH5ToTfjs, type LoadWeightsOptions, loadWeights } from './weights/load-weights.js';
 export type { SourceLayer, SourceWeight, WeightsReport } from './weights/match.js';

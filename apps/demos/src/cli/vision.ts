@@ -1,3 +1,4 @@
+import type { WeightsProgress } from '@tfkit/vision-transfer';
 import type { FashionMethodResult, FashionTransferProgress } from '@tfkit/vision-transfer/fashion';
 import type { Progress } from './progress.js';
 import type { CommandContext } from './run-cli.js';
@@ -50,5 +51,23 @@ export function transferProgress(
       if (noteAccuracy)
         context.note(`transfer ${methodTitles[event.method]}: test accuracy ${(event.testAccuracy * 100).toFixed(2)}%`);
     }
+  };
+}
+
+/**
+ * The `onProgress` of `createModel` for the CLI: a progress bar per downloaded weights file (a bar
+ * redrawn in place on a terminal, plain lines otherwise, nothing with `--no-progress`).
+ */
+export function weightsDownloadProgress(context: CommandContext): (progress: WeightsProgress) => void {
+  let bar: Progress | undefined;
+  let current = '';
+  return ({ file, bytes, totalBytes }) => {
+    if (totalBytes === undefined) return;
+    if (file !== current) {
+      current = file;
+      bar = context.progress(`download ${file}`, totalBytes);
+    }
+    bar?.update(bytes, `${(bytes / 1e6).toFixed(1)}/${(totalBytes / 1e6).toFixed(1)} MB`);
+    if (bytes >= totalBytes) bar?.finish();
   };
 }

@@ -33,11 +33,19 @@ export async function readBytes(file: string): Promise<Uint8Array> {
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
 
-/** The default cache directory: `TFKIT_CACHE_DIR`, else `$XDG_CACHE_HOME/tfkit`, else `~/.cache/tfkit`. */
+/**
+ * The root of tfkit's cache: `$TFKIT_CACHE`, else `$TFKIT_CACHE_DIR` (the name `@tfkit/datasets`
+ * reads), else `$XDG_CACHE_HOME/tfkit`, else `~/.cache/tfkit`.
+ */
+export function cacheRoot(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  if (env['TFKIT_CACHE']) return env['TFKIT_CACHE'];
+  if (env['TFKIT_CACHE_DIR']) return env['TFKIT_CACHE_DIR'];
+  return path.join(env['XDG_CACHE_HOME'] || path.join(os.homedir(), '.cache'), 'tfkit');
+}
+
+/** The default cache directory of model files: `<cacheRoot()>/models` (Keras keeps them in `~/.keras/models`). */
 export function defaultCacheDirectory(): string {
-  if (process.env.TFKIT_CACHE_DIR) return path.join(process.env.TFKIT_CACHE_DIR, 'models');
-  const base = process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache');
-  return path.join(base, 'tfkit', 'models');
+  return path.join(cacheRoot(), 'models');
 }
 
 /** True for http(s) URLs (string or URL). */

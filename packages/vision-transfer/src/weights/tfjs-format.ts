@@ -1,9 +1,10 @@
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { DownloadError, download, sha256, writeFileAtomic } from '@tfkit/core/node';
-import { WeightsLoadError, WeightsOfflineError } from '../errors.js';
+import { sha256, writeFileAtomic } from '@tfkit/core/node';
+import { WeightsLoadError } from '../errors.js';
 import { kerasCustomObjects } from '../layers/keras-batch-normalization.js';
+import { fetchIntoCache } from './cache.js';
 import { defaultCacheDirectory, exists, isHttpUrl, readBytes, toLocalPath } from './files.js';
 import type { SourceLayer } from './match.js';
 
@@ -16,13 +17,15 @@ export interface WeightsProgress {
   filesTotal: number;
   /** Bytes of the current file so far. */
   bytes: number;
+  /** Size of the current file when known (from the server or the registry). */
+  totalBytes?: number | undefined;
 }
 
 /** Where and how tfjs-format weights are fetched. */
 export interface FetchOptions {
   /**
    * Cache for downloaded model files, one subdirectory per URL, with a checksum manifest.
-   * @defaultValue `$TFKIT_CACHE_DIR/models`, else `~/.cache/tfkit/models`
+   * @defaultValue `<cache>/models`, where `<cache>` is `$TFKIT_CACHE`, else `$TFKIT_CACHE_DIR`, else `$XDG_CACHE_HOME/tfkit`, else `~/.cache/tfkit`
    */
   cacheDir?: string;
   /** Called as files are downloaded or read. */
@@ -162,68 +165,6 @@ async function readLocal(source: string, options: FetchOptions): Promise<LayersA
     });
   }
   return { modelJson, weightData: concat(parts), source: file, directory };
-}
-
-/** One file fetched into the cache through `@tfkit/core/node`'s `download`. */
-interface CacheFetch {
-  url: string;
-  /** Where the file goes. */
-  file: string;
-  /** The directory named in the offline error. */
-  directory: string;
-  /** Expected hex digest (md5 or SHA-256), when published. */
-  hash?: string | undefined;
-  /** Reuse a file already there when it verifies. */
-  reuse: boolean;
-  /** The offline error's advice after "place the file by hand". */
-  advice: string;
-  options: FetchOptions;
-  onBytes?: ((loaded: number) => void) | undefined;
-}
-
-/**
- * Fetches one file into the cache (retries, stall timeout, Range resume, hash check, atomic
- * rename, a lock shared by processes) and turns core's `DownloadError` into this package's errors.
- */
-async function fetchIntoCache(request: CacheFetch): Promise<{ path: string; cached: boolean }> {
-  const { url, file, options } = request;
-  try {
-    const result = await download({
-      urls: [url],
-      destination: file,
-      hash: request.hash,
-      reuseExisting: request.reuse,
-      package: '@tfkit/vision-transfer',
-      retries: options.retries,
-      retryDelayMs: options.retryDelayMs,
-      stallTimeoutMs: options.stallTimeoutMs,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-      ...(request.onBytes ? { onProgress: ({ loaded }) => request.onBytes?.(loaded) } : {}),
-    });
-    return { path: result.path, cached: result.cached };
-  } catch (error) {
-    if (!DownloadError.isInstance(error)) throw error;
-    const reasons = error.failures.map((failure) => failure.reason);
-    const last = reasons.at(-1) ?? 'no answer';
-    if (error.offline) {
-      throw new WeightsOfflineError({
-        url,
-        cacheDirectory: request.directory,
-        file,
-        expectedHash: request.hash,
-        message:
-          `could not download ${url} (${last}). Offline? Place the file by hand at ${file}` +
-          (request.hash ? ` (its ${request.hash.length === 64 ? 'SHA-256' : 'md5'} must be ${request.hash})` : '') +
-          `${request.advice}.`,
-        cause: error,
-      });
-    }
-    throw new WeightsLoadError({
-      source: url,
-      message: `downloading ${url} failed (${last}); check the URL or the mirror, or place the file by hand at ${file}${request.advice}.`,
-      cause: error,
-    });
-  }
 }
 
 function cacheDirectoryOf(url: string, options: FetchOptions): string {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { optionError } from '../errors.js';
-import { type LoadWeightsOptions, loadWeights } from '../weights/load-weights.js';
+import { fetchImagenetWeights, type ImagenetFetchOptions, resolveImagenetWeights } from '../weights/imagenet.js';
+import { loadWeights } from '../weights/load-weights.js';
 import { type Initialization, LayerBuilder } from './builder.js';
 import type { ArchitectureOptions, Pooling } from './heads.js';
 import { buildInceptionV3 } from './inception-v3.js';
@@ -59,7 +60,7 @@ export function modelInfo(name: ModelName): ModelInfo {
 }
 
 /** Options every architecture of {@link createModel} takes. */
-export interface CommonModelOptions extends LoadWeightsOptions {
+export interface CommonModelOptions extends ImagenetFetchOptions {
   /**
    * Keep the ImageNet classifier on top.
    * @defaultValue `true`
@@ -86,11 +87,13 @@ export interface CommonModelOptions extends LoadWeightsOptions {
    */
   classifierActivation?: 'softmax' | 'linear';
   /**
-   * Weights to load after building: a Keras `.h5` file, a tfjs `model.json` (path or http(s) URL),
-   * or a directory holding `model.json`. Matched by layer name (see {@link loadWeights}).
+   * Weights to load after building: `'imagenet'` (the file keras.applications publishes for this
+   * architecture and these options, downloaded once into the cache and checked, see
+   * `imagenetWeightsFile`), a Keras `.h5` file, a tfjs `model.json` (path or http(s) URL), or a
+   * directory holding `model.json`. Matched by layer name (see {@link loadWeights}).
    * @defaultValue `null` (initialised weights)
    */
-  weights?: string | URL | null;
+  weights?: 'imagenet' | (string & {}) | URL | null;
   /**
    * How new weights start: `'random'` (Keras's Glorot uniform, seeded) or `'zeros'` (fast, for
    * weights loaded afterwards or architectures only inspected).
@@ -165,10 +168,23 @@ export async function createModel<Name extends ModelName>(
   name: Name,
   options: CreateModelOptions<Name> = {},
 ): Promise<tf.LayersModel> {
+  const all: AnyModelOptions = options;
+  let source = options.weights;
+  if (source === 'imagenet') {
+    // Keras' rules first, then the file (downloaded or cached), then the architecture.
+    const entry = resolveImagenetWeights(name, {
+      includeTop: all.includeTop,
+      alpha: all.alpha,
+      inputShape: all.inputShape,
+      classes: all.classes,
+    });
+    checkOptions(name, all); // rejects bad options before any download
+    source = await fetchImagenetWeights(entry, options);
+  }
   const model = buildModel(name, options);
-  if (options.weights != null) {
+  if (source != null) {
     try {
-      await loadWeights(model, options.weights, options);
+      await loadWeights(model, source, options);
     } catch (error) {
       model.dispose();
       throw error;
@@ -177,23 +193,11 @@ export async function createModel<Name extends ModelName>(
   return model;
 }
 
-/**
- * Synchronous part of {@link createModel}: the architecture without loading weights.
- *
- * @param name - a zoo name
- * @param options - see {@link CreateModelOptions}; `weights` is not loaded here
- * @returns the model; the caller owns it and calls `model.dispose()`
- * @throws `TfkitOptionError` (from `@tfkit/core`) for an unknown name or an input shape the architecture cannot take
- * @example
- * ```ts
- * buildModel('mobilenet', { alpha: 0.25, inputShape: [128, 128, 3] }).countParams(); // 475544 (Keras: MobileNet 0.25 with top)
- * ```
- */
-export function buildModel<Name extends ModelName>(
-  name: Name,
-  givenOptions: CreateModelOptions<Name> = {},
-): tf.LayersModel {
-  const options: AnyModelOptions = givenOptions;
+/** Validates the options of an architecture and resolves their defaults (no tensors made). */
+function checkOptions(
+  name: ModelName,
+  options: AnyModelOptions,
+): { info: ModelInfo; inputShape: [number, number, number]; architecture: ArchitectureOptions } {
   const info = modelInfo(name);
   const includeTop = options.includeTop ?? true;
   const alpha = options.alpha ?? 1;
@@ -231,6 +235,27 @@ export function buildModel<Name extends ModelName>(
     alpha,
     dropout: options.dropout ?? 1e-3,
   };
+  return { info, inputShape, architecture };
+}
+
+/**
+ * Synchronous part of {@link createModel}: the architecture without loading weights.
+ *
+ * @param name - a zoo name
+ * @param options - see {@link CreateModelOptions}; `weights` is not loaded here
+ * @returns the model; the caller owns it and calls `model.dispose()`
+ * @throws `TfkitOptionError` (from `@tfkit/core`) for an unknown name or an input shape the architecture cannot take
+ * @example
+ * ```ts
+ * buildModel('mobilenet', { alpha: 0.25, inputShape: [128, 128, 3] }).countParams(); // 475544 (Keras: MobileNet 0.25 with top)
+ * ```
+ */
+export function buildModel<Name extends ModelName>(
+  name: Name,
+  givenOptions: CreateModelOptions<Name> = {},
+): tf.LayersModel {
+  const options: AnyModelOptions = givenOptions;
+  const { info, inputShape, architecture } = checkOptions(name, options);
   const initialization = options.initialization ?? (options.weights != null ? 'zeros' : 'random');
   const builder = new LayerBuilder(initialization, options.seed ?? 0);
   const input = tf.input({ shape: inputShape, name: 'input_1' });
@@ -249,11 +274,11 @@ export function buildModel<Name extends ModelName>(
       break;
     case 'mobilenet':
       output = buildMobileNet(builder, input, architecture);
-      kerasName = `mobilenet_${alpha.toFixed(2)}_${inputShape[0]}`;
+      kerasName = `mobilenet_${architecture.alpha.toFixed(2)}_${inputShape[0]}`;
       break;
     case 'mobilenetV2':
       output = buildMobileNetV2(builder, input, architecture);
-      kerasName = `mobilenetv2_${alpha.toFixed(2)}_${inputShape[0]}`;
+      kerasName = `mobilenetv2_${architecture.alpha.toFixed(2)}_${inputShape[0]}`;
       break;
   }
   return tf.model({ inputs: input, outputs: output, name: kerasName });
