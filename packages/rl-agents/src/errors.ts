@@ -101,3 +101,93 @@ export class RlCheckpointError extends TfkitError {
     return hasMarker(error, checkpointMarker);
   }
 }
+
+const notDiscreteName = 'Tfkit_RlNotDiscreteError';
+const notDiscreteMarker = Symbol.for(`tfkit.error.${notDiscreteName}`);
+
+/**
+ * An environment is not a finite, discrete one where a planner or a tabular agent needs it to be:
+ * its observation or action space is not `Discrete`, or (for planning) it exposes no model
+ * `unwrapped.P`.
+ *
+ * @example
+ * ```ts
+ * throw new RlNotDiscreteError({ what: 'observation space', found: 'Box(4)' });
+ * ```
+ */
+export class RlNotDiscreteError extends TfkitError {
+  /** @internal */
+  readonly [notDiscreteMarker] = true;
+  /** What is not discrete: `'observation space'`, `'action space'` or `'model'`. */
+  readonly what: 'observation space' | 'action space' | 'model';
+
+  /**
+   * @param options - `what` is not discrete, and what was `found` instead
+   */
+  constructor({ what, found }: { what: 'observation space' | 'action space' | 'model'; found: string }) {
+    super({
+      name: notDiscreteName,
+      package: packageName,
+      message:
+        what === 'model'
+          ? `planning needs a finite model: a DiscreteMdp { nStates, nActions, P } or an env whose unwrapped.P lists [probability, nextState, reward, terminated] per state and action, got ${found}. Use a toy-text env such as make('FrozenLake-v1'), or write the model yourself.`
+          : `this agent needs a Discrete ${what} (a finite number of states and actions), got ${found}. Use a toy-text env such as make('FrozenLake-v1') or make('Taxi-v4'), or discretise the env first.`,
+    });
+    this.what = what;
+  }
+
+  /**
+   * @param error - anything that was thrown
+   * @returns whether it is an {@link RlNotDiscreteError} from any copy of this package
+   */
+  static override isInstance(error: unknown): error is RlNotDiscreteError {
+    return hasMarker(error, notDiscreteMarker);
+  }
+}
+
+const invalidMdpName = 'Tfkit_RlInvalidMdpError';
+const invalidMdpMarker = Symbol.for(`tfkit.error.${invalidMdpName}`);
+
+/**
+ * A model `P` is not a valid MDP: the outcome probabilities of a (state, action) do not sum to 1,
+ * an outcome is malformed, or a next state is out of range. The error names the state and action.
+ *
+ * @example
+ * ```ts
+ * throw new RlInvalidMdpError({ state: 3, action: 1, message: 'its probabilities sum to 0.9, not 1.' });
+ * ```
+ */
+export class RlInvalidMdpError extends TfkitError {
+  /** @internal */
+  readonly [invalidMdpMarker] = true;
+  /** The state at fault, when one is. */
+  readonly state: number | undefined;
+  /** The action at fault, when one is. */
+  readonly action: number | undefined;
+
+  /**
+   * @param options - the `state` and `action` at fault (when one is) and what is wrong (`message`)
+   */
+  constructor({
+    state,
+    action,
+    message,
+  }: { state?: number | undefined; action?: number | undefined; message: string }) {
+    const where = state === undefined ? 'the model' : `P[${state}]${action === undefined ? '' : `[${action}]`}`;
+    super({
+      name: invalidMdpName,
+      package: packageName,
+      message: `${where}: ${message} P[s][a] must list [probability, nextState, reward, terminated] outcomes whose probabilities sum to 1.`,
+    });
+    this.state = state;
+    this.action = action;
+  }
+
+  /**
+   * @param error - anything that was thrown
+   * @returns whether it is an {@link RlInvalidMdpError} from any copy of this package
+   */
+  static override isInstance(error: unknown): error is RlInvalidMdpError {
+    return hasMarker(error, invalidMdpMarker);
+  }
+}

@@ -40,7 +40,35 @@ export {
   trainDqnUntilSolved,
 } from './dqn/train-until-solved.js';
 export type { AgentEnv, StepResult } from './env.js';
-export { RlAgentsError, RlCheckpointError, RlConfigError, RlEnvMismatchError } from './errors.js';
+export {
+  RlAgentsError,
+  RlCheckpointError,
+  RlConfigError,
+  RlEnvMismatchError,
+  RlInvalidMdpError,
+  RlNotDiscreteError,
+} from './errors.js';
+export {
+  type CompiledMdp,
+  compileMdp,
+  type DiscreteMdp,
+  type MdpTransition,
+  type PlanningModel,
+  type PlanningOptions,
+  probabilityTolerance,
+  resolveMdp,
+} from './planning/mdp.js';
+export {
+  evaluatePolicy,
+  type GreedyOptions,
+  type PlanningResult,
+  type PolicyEvaluationResult,
+  policyFromValues,
+  policyIteration,
+  qFromValues,
+  type TabularPolicy,
+  valueIteration,
+} from './planning/planners.js';
 export { type ExperimentResult, type Policy, playEpisode, summarise } from './policy.js';
 export {
   QTableAgent,
@@ -50,6 +78,18 @@ export {
   solvingQTableConfig,
 } from './q-table.js';
 export { ReinforceAgent, type ReinforceConfig, type ReinforceLearnOptions } from './reinforce.js';
+export {
+  type DiscreteEnv,
+  type EpisodeSchedule,
+  evaluateTabularPolicy,
+  TabularAgent,
+  type TabularConfig,
+  type TabularEpisodeLogs,
+  type TabularEvaluation,
+  type TabularLearnOptions,
+  type TabularLearnResult,
+  type TabularStepLogs,
+} from './tabular/tabular-agent.js';
 
 /** The version of this package. */
 export const version: string = __PACKAGE_VERSION__;

@@ -1,6 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { NaiveNnOptions } from './book.js';
 import type {
+  DiscreteMdp,
   DqnEpisodeLogs,
   DqnEvaluationLogs,
   DqnStepLogs,
@@ -25,5 +26,19 @@ describe('training-loop contract types', () => {
 
   it('makes agents disposable with `using`', () => {
     expectTypeOf<DqnAgent>().toHaveProperty(Symbol.dispose);
+  });
+});
+
+describe('planning types', () => {
+  it('takes a DiscreteMdp or a toy-text env and returns typed arrays', async () => {
+    const { make } = await import('@tfkit/gym-lite');
+    const { valueIteration, policyIteration, TabularAgent } = await import('./index.js');
+    const mdp: DiscreteMdp = { nStates: 1, nActions: 1, P: [[[[1, 0, 0, true]]]] };
+    expectTypeOf(valueIteration(mdp).policy).toEqualTypeOf<Int32Array>();
+    expectTypeOf(policyIteration(make('FrozenLake-v1')).V).toEqualTypeOf<Float64Array>();
+    expectTypeOf(valueIteration(mdp).Q).toEqualTypeOf<Float64Array[]>();
+    // @ts-expect-error a number is no model
+    valueIteration(3);
+    expectTypeOf(new TabularAgent(make('Taxi-v4')).policy()).toEqualTypeOf<Int32Array>();
   });
 });

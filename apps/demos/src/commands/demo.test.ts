@@ -28,8 +28,8 @@ describe('tfkit demo --quick', () => {
     if (!hasChromium) return;
     const seen = await inspectReport(reportPath, path.join(outDirectory, 'report.png'));
     const statuses = Object.fromEntries(seen.sections.map((section) => [section.id, section.status]));
-    expect(Object.keys(statuses)).toEqual(['policies', 'dqn', 'gan', 'transfer']);
-    expect(statuses).toEqual({ policies: 'ok', dqn: 'ok', gan: 'ok', transfer: 'ok' });
+    expect(Object.keys(statuses)).toEqual(['policies', 'dqn', 'planning', 'gan', 'transfer']);
+    expect(statuses).toEqual({ policies: 'ok', dqn: 'ok', planning: 'ok', gan: 'ok', transfer: 'ok' });
     // The CartPole animation, and one GAN grid per epoch (one epoch in quick mode).
     expect(seen.images.filter((image) => image.isGif)).toHaveLength(1);
     expect(seen.images.filter((image) => !image.isGif).length).toBeGreaterThanOrEqual(1);
@@ -38,6 +38,8 @@ describe('tfkit demo --quick', () => {
       'Episode returns per policy',
       expect.stringMatching(/^Q-table learning/),
       'DQN learning curve on CartPole-v1',
+      expect.stringMatching(/^Convergence on FrozenLake-v1/),
+      'Q-learning on Taxi-v4 against the planned optimum',
       'GAN losses per iteration',
       'Training accuracy per epoch',
     ]);

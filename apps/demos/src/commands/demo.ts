@@ -11,6 +11,7 @@ import { escapeHtml, type ReportSection, renderReport } from '../report/html.js'
 import { cartpolePoliciesSection } from './demo/cartpole-policies-section.js';
 import { dqnSection } from './demo/dqn-section.js';
 import { ganSection } from './demo/gan-section.js';
+import { planningSection } from './demo/planning-section.js';
 import { type DemoSection, type DemoSettings, settingsFor } from './demo/section.js';
 import { transferSection } from './demo/transfer-section.js';
 
@@ -18,7 +19,13 @@ import { transferSection } from './demo/transfer-section.js';
  * The sections of the report, in order. To add one, write `demo/<name>-section.ts` exporting a
  * {@link DemoSection} and add it here.
  */
-export const demoSections: readonly DemoSection[] = [cartpolePoliciesSection, dqnSection, ganSection, transferSection];
+export const demoSections: readonly DemoSection[] = [
+  cartpolePoliciesSection,
+  dqnSection,
+  planningSection,
+  ganSection,
+  transferSection,
+];
 
 const sectionIds = demoSections.map((section) => section.id);
 

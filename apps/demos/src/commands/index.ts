@@ -8,6 +8,7 @@ import { ganSampleCommand } from './gan-sample.js';
 import { ganTrainCommand } from './gan-train.js';
 import { gymListCommand } from './gym-list.js';
 import { gymPlayCommand } from './gym-play.js';
+import { planCommand } from './plan.js';
 import {
   sweepResultsCommand,
   sweepRunCommand,
@@ -15,6 +16,7 @@ import {
   sweepSubmitCommand,
   workerCommand,
 } from './sweep.js';
+import { tabularCommand } from './tabular.js';
 import { transferCommand } from './transfer.js';
 
 /**
@@ -28,6 +30,8 @@ export const commands: readonly Command[] = [
   gymPlayCommand,
   cartpoleCommand,
   dqnCommand,
+  planCommand,
+  tabularCommand,
   ganTrainCommand,
   ganSampleCommand,
   classifyCommand,
