@@ -65,7 +65,7 @@ export {
   type TrialOutput,
   TrialRegistry,
 } from './trial.js';
-export { builtinTrials, dqnTrial, fashionTransferTrial, ganTrial } from './trials/index.js';
+export { builtinTrials, dqnTrial, fashionTransferTrial, ganTrial, tabularTrial } from './trials/index.js';
 
 /** The version of this package. */
 export const version: string = __PACKAGE_VERSION__;

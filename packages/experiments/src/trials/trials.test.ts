@@ -72,3 +72,26 @@ describe('built-in trials (tiny budgets)', () => {
     expect(record.artifacts.report).toMatch(/transfer\.json$/);
   });
 });
+
+describe('tabular trial', () => {
+  it('value iteration on FrozenLake-v1 reaches the goal about 74% of the time; Q-learning learns', async () => {
+    const planned = await runOne({
+      name: 't',
+      trial: 'tabular',
+      fixed: { envId: 'FrozenLake-v1', method: 'value-iteration', evalEpisodes: 500 },
+    });
+    expect(planned.error).toBeUndefined();
+    expect(planned.metrics.successRate).toBeGreaterThan(0.6);
+    expect(planned.metrics.iterations).toBeGreaterThan(10);
+    expect(planned.curves.delta!.length).toBe(planned.metrics.iterations);
+    const learned = await runOne({
+      name: 't',
+      trial: 'tabular',
+      fixed: { envId: 'Taxi-v4', method: 'q-learning', episodes: 300, evalEpisodes: 20 },
+    });
+    expect(learned.error).toBeUndefined();
+    expect(learned.metrics.steps).toBeGreaterThan(300);
+    expect(learned.curves.episodeReturn).toHaveLength(300);
+    expect(learned.artifacts.policy).toMatch(/policy\.json$/);
+  });
+});
