@@ -1,7 +1,8 @@
 /**
  * `@tfkit/experiments`: experiment sweeps for tfkit. Grid and seeded random search over a trial's
  * parameters with seeds as an axis; a typed trial registry with built-ins (DQN on any gym-lite env,
- * `@tfkit/gan` presets, the Fashion-MNIST transfer experiment); a crash-safe JSON-lines results
+ * `@tfkit/gan` presets, the Fashion-MNIST transfer experiment, planning and tabular control on the
+ * toy-text envs); a crash-safe JSON-lines results
  * store; mean ± std and median over seeds; a worker-thread pool on every core. The distributed
  * runner (BullMQ on Redis) is on `@tfkit/experiments/distributed`.
  *
