@@ -10,6 +10,8 @@
 //   node bench/ab.mjs dense [rounds]      dense generator train step, all tfkit kernels, with the
 //                                         stock vs tfkit Identity / Cast kernels and Relu6 /
 //                                         ClipByValue gradients (stock wasm cannot train CNNs)
+//   node bench/ab.mjs batchnorm [rounds]  MobileNet train step, all tfkit kernels, with the stock vs
+//                                         tfkit FusedBatchNorm gradient
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmTrainingKernels } from '../dist/index.js';
 import {
@@ -29,8 +31,11 @@ const rounds = Number(process.argv[3] ?? 5);
 const kernelNames =
   workload === 'vgg'
     ? ['Conv2D', 'FusedConv2D', 'DepthwiseConv2dNative', 'FusedDepthwiseConv2D', 'BatchMatMul', '_FusedMatMul']
-    : ['Identity', 'Cast', 'TfkitActivationGrad'];
-const gradientNames = workload === 'vgg' ? [] : ['Relu6', 'ClipByValue'];
+    : workload === 'batchnorm'
+      ? []
+      : ['Identity', 'Cast', 'TfkitActivationGrad'];
+const gradientNames =
+  workload === 'vgg' ? [] : workload === 'batchnorm' ? ['FusedBatchNorm'] : ['Relu6', 'ClipByValue'];
 const snapshot = () => ({
   kernels: new Map(kernelNames.map((name) => [name, tf.getKernel(name, 'wasm')])),
   gradients: new Map(gradientNames.map((name) => [name, tf.getGradient(name)])),
@@ -54,7 +59,7 @@ async function prepare() {
   if (workload === 'vgg') {
     return inferenceWorkload({ model: vgg16(tf), xs: randomTensor(tf, [1, 224, 224, 3], 9) }).step;
   }
-  if (workload === 'mobilenet') {
+  if (workload === 'mobilenet' || workload === 'batchnorm') {
     const model = mobileNetV1(tf, { alpha: 0.25, size: 128, classes: 1000 });
     const optimizer = tf.train.adam(1e-3);
     const xs = randomTensor(tf, [16, 128, 128, 3], 7);

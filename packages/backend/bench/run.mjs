@@ -1,17 +1,26 @@
 #!/usr/bin/env node
-// Benchmarks of @tfkit/backend (run `pnpm build` first; `pnpm bench` at the root does).
+// `pnpm bench` of @tfkit/backend (run `pnpm build` first; `pnpm bench` at the root does): every
+// workload on wasm with tfkit's kernels at threads = 1 and threads = auto (every available core, at
+// most 8), each in its own child process, the two runs of a workload one after the other so that
+// load changes hit both alike; then the same shapes in PyTorch (bench/torch-baseline.py with
+// Debian's python3-torch, reference BLAS) at 1 and 2 threads. Prints one table: median wall ms
+// (and process CPU ms) per step, the speed-up of auto over 1 thread, peak RSS, and tfkit ÷ PyTorch.
 //
-// One child process per backend configuration (cpu, stock wasm, wasm with tfkit's kernels) so that
-// each starts from a clean kernel registry; the parent prints one table with the ratio of tfkit's
-// wasm to stock wasm. Figures are wall-clock medians on whatever this machine is doing right now.
+//   node bench/run.mjs                         everything (~3-5 min on an idle 2-core machine)
+//   node bench/run.mjs --only gan              workloads whose id contains "gan"
+//   node bench/run.mjs --threads 4             a fixed count instead of auto
+//   node bench/run.mjs --skip-torch            leave PyTorch out
+//   node bench/run.mjs --repeats 3             timed steps per workload (default: per workload)
 //
-//   node bench/run.mjs                 all configurations and workloads
-//   node bench/run.mjs --only dense    workloads whose name contains "dense"
-//   node bench/run.mjs --skip-cpu      leave the (slow) cpu backend out
-//   node bench/run.mjs --threads 4     add a column for ensureBackend({ wasmThreads: 4 })
+// The GAN iterations are @tfkit/gan's own `Gan.trainStep` (one discriminator step on 100 real + 100
+// generated images, one generator step on 100), loaded from packages/gan/dist (build it first).
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  denseGenerator,
+  ganWorkload,
   inferenceWorkload,
   median,
   mobileNetV1,
@@ -25,245 +34,243 @@ import {
   vgg16,
 } from './workloads.mjs';
 
-const configurations = [
-  { id: 'cpu', label: 'cpu', prefer: 'cpu', wasmKernels: false },
-  { id: 'wasm-stock', label: 'wasm (stock)', prefer: 'wasm', wasmKernels: false },
-  { id: 'wasm-tfkit', label: 'wasm + tfkit kernels', prefer: 'wasm', wasmKernels: true },
-];
+const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** @typedef {{ name: string, unit: 'GFLOP/s' | 'ms', target?: string, cpu?: { warmup: number, timed: number } | 'skip', run: (tf: any) => Promise<{ step: () => Promise<void>, flops?: number, dispose: () => void }> }} Workload */
-
-/** A matMul of two seeded 1024x1024 matrices, `a` transposed or not. */
-function matMulWorkload(name, transposeA) {
-  return {
-    name,
-    unit: 'GFLOP/s',
-    target: '',
-    cpu: { warmup: 1, timed: 1 },
-    run: async (tf) => {
+/** Workloads: `make(tf)` returns `{ step, dispose, flops? }`; `repeats` timed steps after one warm-up. */
+const workloads = [
+  {
+    id: 'matmul',
+    label: 'matmul 1024² (GFLOP/s)',
+    repeats: 10,
+    make: (tf) => {
       const a = randomTensor(tf, [1024, 1024], 1);
       const b = randomTensor(tf, [1024, 1024], 2);
       return {
         flops: 2 * 1024 ** 3,
         step: async () => {
-          const c = tf.matMul(a, b, transposeA, false);
+          const c = tf.matMul(a, b);
           await c.data();
           c.dispose();
         },
         dispose: () => tf.dispose([a, b]),
       };
     },
-  };
-}
-
-/** @type {Workload[]} */
-const workloads = [
-  matMulWorkload('matmul 1024^2', false),
-  matMulWorkload('matmul 1024^2, transposeA', true),
-  {
-    name: 'dense G train step (256-256-512-1024-784, b100, Adam)',
-    unit: 'ms',
-    target: '<= 100 ms',
-    cpu: { warmup: 1, timed: 2 },
-    run: async (tf) =>
-      trainWorkload({
-        tf,
-        model: denseGenerator(tf),
-        optimizer: tf.train.adam(2e-4, 0.5),
-        xs: randomTensor(tf, [100, 256], 3),
-        ys: randomTensor(tf, [100, 784], 4),
-        loss: tf.losses.meanSquaredError,
-      }),
   },
+  ...[
+    ['dense-gan', 'dense GAN iteration (book, batch 100)', 'dense', 5],
+    ['dcgan-tuned', 'tuned DCGAN iteration (batch 100)', 'dcgan-tuned', 5],
+    ['dcgan', 'book DCGAN iteration (batch 100)', 'dcgan', 3],
+  ].map(([id, label, preset, repeats]) => ({
+    id,
+    label,
+    repeats,
+    make: (tf) => ganWorkload(tf, preset),
+  })),
   {
-    name: 'conv train step (Conv2D 64 5x5 same, [64,28,28,1], maxpool, dense)',
-    unit: 'ms',
-    target: '<= 200 ms',
-    cpu: { warmup: 0, timed: 1 },
-    run: async (tf) =>
-      trainWorkload({
-        tf,
-        model: tf.sequential({
-          layers: [
-            tf.layers.conv2d({
-              inputShape: [28, 28, 1],
-              filters: 64,
-              kernelSize: 5,
-              padding: 'same',
-              activation: 'relu',
-            }),
-            tf.layers.maxPooling2d({ poolSize: 2 }),
-            tf.layers.flatten(),
-            tf.layers.dense({ units: 10, activation: 'softmax' }),
-          ],
-        }),
-        optimizer: tf.train.adam(1e-3),
-        xs: randomTensor(tf, [64, 28, 28, 1], 5),
-        ys: oneHot(tf, 64, 10, 6),
-        loss: tf.losses.softmaxCrossEntropy,
-      }),
-  },
-  {
-    name: 'MobileNet v1 0.25 @128 train step (b16)',
-    unit: 'ms',
-    target: '<= 1000 ms',
-    cpu: { warmup: 0, timed: 1 },
-    run: async (tf) =>
+    id: 'mobilenet',
+    label: 'MobileNet v1 0.25 @128 train step (b16, Adam)',
+    repeats: 5,
+    make: (tf) =>
       trainWorkload({
         tf,
         model: mobileNetV1(tf, { alpha: 0.25, size: 128, classes: 1000 }),
         optimizer: tf.train.adam(1e-3),
-        xs: randomTensor(tf, [16, 128, 128, 3], 7),
-        ys: oneHot(tf, 16, 1000, 8),
-        loss: tf.losses.softmaxCrossEntropy,
+        xs: randomTensor(tf, [16, 128, 128, 3], 3),
+        ys: oneHot(tf, 16, 1000, 4),
+        loss: (ys, predictions) => tf.losses.softmaxCrossEntropy(ys, predictions),
       }),
   },
   {
-    name: 'VGG16 @224 inference (b1)',
-    unit: 'ms',
-    target: '<= 1200 ms',
-    cpu: 'skip',
-    run: async (tf) => inferenceWorkload({ model: vgg16(tf), xs: randomTensor(tf, [1, 224, 224, 3], 9) }),
+    id: 'vgg16',
+    label: 'VGG16 @224 inference (b1)',
+    repeats: 3,
+    make: (tf) => inferenceWorkload({ model: vgg16(tf), xs: randomTensor(tf, [1, 224, 224, 3], 5) }),
   },
 ];
 
-function threadsArgument(argumentsList) {
-  const index = argumentsList.indexOf('--threads');
-  return index >= 0 ? Number(argumentsList[index + 1]) : undefined;
-}
-
-function allConfigurations(argumentsList) {
-  const threads = threadsArgument(argumentsList);
-  if (threads === undefined) return configurations;
-  return [
-    ...configurations,
-    {
-      id: 'wasm-threads',
-      label: `wasm + tfkit, wasmThreads ${threads}`,
-      prefer: 'wasm',
-      wasmKernels: true,
-      wasmThreads: threads,
-    },
-  ];
-}
-
-async function child(configurationId, filter) {
-  const configuration = allConfigurations(process.argv).find((candidate) => candidate.id === configurationId);
-  const { tf, info } = await setUpBackend(configuration);
-  const results = {};
-  for (const workload of workloads) {
-    if (filter && !workload.name.includes(filter)) continue;
-    if (configuration.id === 'cpu' && workload.cpu === 'skip') {
-      results[workload.name] = { note: 'skipped (too slow)' };
-      continue;
+/** CPU time (user + system, ms) of every thread of this process, by thread id (Linux only). */
+function threadCpu() {
+  const result = new Map();
+  try {
+    for (const tid of readdirSync('/proc/self/task')) {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ticks = Number(fields[11]) + Number(fields[12]);
+      result.set(tid, (ticks * 1000) / 100);
     }
-    const repetitions = configuration.id === 'cpu' ? workload.cpu : { warmup: 2, timed: 5 };
-    let prepared;
-    try {
-      prepared = await workload.run(tf);
-      for (let i = 0; i < repetitions.warmup; i++) await prepared.step();
-      const times = [];
-      const cpuTimes = [];
-      for (let i = 0; i < repetitions.timed; i++) {
-        const start = performance.now();
-        const cpuStart = process.cpuUsage();
-        await prepared.step();
-        const cpu = process.cpuUsage(cpuStart);
-        times.push(performance.now() - start);
-        cpuTimes.push((cpu.user + cpu.system) / 1000);
-      }
-      const ms = median(times);
-      const cpuMs = median(cpuTimes);
-      results[workload.name] =
-        workload.unit === 'GFLOP/s'
-          ? { value: prepared.flops / ms / 1e6, cpuValue: prepared.flops / cpuMs / 1e6, ms, cpuMs }
-          : { value: ms, cpuValue: cpuMs, ms, cpuMs };
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      const missing = /kernel '?([A-Za-z0-9_]+)'? not registered|'([A-Za-z0-9_]+)' not registered/i.exec(message);
-      results[workload.name] = {
-        note: missing ? `n/a (missing kernel ${missing[1] ?? missing[2]})` : `error: ${message.slice(0, 80)}`,
-      };
-    } finally {
-      prepared?.dispose();
-    }
-    process.stderr.write(`  ${configuration.label}: ${workload.name} done\n`);
+  } catch {
+    // Not Linux: no per-thread split.
   }
-  reportResult({ id: configuration.id, kernels: info.kernels, threads: info.threads, results });
+  return result;
 }
 
-function format(result, unit) {
-  if (!result) return '';
-  if (result.note) return result.note;
-  const round = (value) => value.toFixed(value < 100 ? 1 : 0);
-  return unit === 'GFLOP/s'
-    ? `${result.value.toFixed(2)} GFLOP/s (CPU ${result.cpuValue.toFixed(2)})`
-    : `${round(result.value)} ms (CPU ${round(result.cpuValue)})`;
-}
-
-function ratio(tfkit, stock, unit) {
-  if (!tfkit || tfkit.note) return '';
-  if (!stock || stock.note) return 'n/a (stock cannot run it)';
-  const factor = unit === 'GFLOP/s' ? tfkit.value / stock.value : stock.value / tfkit.value;
-  const cpuFactor = unit === 'GFLOP/s' ? tfkit.cpuValue / stock.cpuValue : stock.cpuValue / tfkit.cpuValue;
-  return `${factor.toFixed(2)}x (CPU ${cpuFactor.toFixed(2)}x)`;
-}
-
-async function parent() {
-  const argumentsList = process.argv.slice(2);
-  const onlyIndex = argumentsList.indexOf('--only');
-  const filter = onlyIndex >= 0 ? argumentsList[onlyIndex + 1] : undefined;
-  const chosen = allConfigurations(argumentsList).filter(
-    (configuration) => !(argumentsList.includes('--skip-cpu') && configuration.id === 'cpu'),
-  );
-  const script = fileURLToPath(import.meta.url);
-  const outcomes = {};
-  console.log(
-    `@tfkit/backend bench: node ${process.version}, ${(await import('node:os')).availableParallelism()} CPUs`,
-  );
-  for (const configuration of chosen) {
-    process.stderr.write(`${configuration.label}...\n`);
-    const { result, status, stdout } = runChild(script, [
-      '--child',
-      configuration.id,
-      ...(filter ? ['--only', filter] : []),
-      ...(threadsArgument(argumentsList) ? ['--threads', String(threadsArgument(argumentsList))] : []),
-    ]);
-    if (!result) {
-      console.error(`${configuration.label} failed (exit ${status}):\n${stdout}`);
-      continue;
-    }
-    outcomes[configuration.id] = result;
+async function child(id, threads) {
+  const workload = workloads.find((candidate) => candidate.id === id);
+  const { tf, info } = await setUpBackend({
+    prefer: 'wasm',
+    wasmKernels: true,
+    wasmThreads: threads === 'auto' ? 'auto' : Number(threads),
+  });
+  const repeats = Number(option('repeats', 0)) || workload.repeats;
+  const built = await workload.make(tf);
+  await built.step(); // warm-up: kernels compiled, operators and buffers made
+  const walls = [];
+  const cpus = [];
+  const before = threadCpu();
+  for (let index = 0; index < repeats; index++) {
+    const cpu = process.cpuUsage();
+    const start = performance.now();
+    await built.step();
+    walls.push(performance.now() - start);
+    const used = process.cpuUsage(cpu);
+    cpus.push((used.user + used.system) / 1000);
   }
-  const tfkitKernels = outcomes['wasm-tfkit']?.kernels ?? [];
-  console.log(`tfkit kernels registered: ${tfkitKernels.join(', ') || 'none'}`);
-  if (outcomes['wasm-threads']) console.log(`wasmThreads: tfjs granted ${outcomes['wasm-threads'].threads} thread(s)`);
-  const header = ['workload', ...chosen.map((configuration) => configuration.label), 'tfkit vs stock wasm', 'target'];
-  const rows = workloads
-    .filter((workload) => !filter || workload.name.includes(filter))
-    .map((workload) => [
-      workload.name,
-      ...chosen.map((configuration) => format(outcomes[configuration.id]?.results[workload.name], workload.unit)),
-      ratio(
-        outcomes['wasm-tfkit']?.results[workload.name],
-        outcomes['wasm-stock']?.results[workload.name],
-        workload.unit,
-      ),
-      workload.target ?? '',
-    ]);
-  printTable(header, rows);
+  const after = threadCpu();
+  built.dispose();
+  // Share of the timed steps' CPU time spent outside the main thread (XNNPACK's pthread workers;
+  // also V8's GC and compiler helpers): evidence that the work is split, whatever the load.
+  let total = 0;
+  let main = 0;
+  for (const [tid, ms] of after) {
+    const delta = ms - (before.get(tid) ?? 0);
+    total += delta;
+    if (tid === String(process.pid)) main += delta;
+  }
+  reportResult({
+    threads: info.threads,
+    medianMs: median(walls),
+    bestMs: Math.min(...walls),
+    cpuMs: median(cpus),
+    flops: built.flops,
+    otherThreadsCpuShare: total > 0 ? 1 - main / total : undefined,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  });
+  process.exit(0);
+}
+
+function option(name, fallback) {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? process.argv[index + 1] : fallback;
+}
+
+function formatStep(result, workload) {
+  if (!result) return 'failed';
+  if (result.error) return `error: ${result.error}`;
+  if (workload.id === 'matmul' && result.flops) {
+    const rate = (ms) => (result.flops / (ms * 1e6)).toFixed(1);
+    return `${rate(result.medianMs)} GFLOP/s (${result.medianMs.toFixed(1)} ms, CPU ${result.cpuMs.toFixed(1)})`;
+  }
+  return `${result.medianMs.toFixed(0)} ms (CPU ${result.cpuMs.toFixed(0)})`;
+}
+
+function runWorkload(id, threads) {
+  const run = runChild(fileURLToPath(import.meta.url), [
+    '--child',
+    id,
+    '--threads',
+    String(threads),
+    ...(option('repeats') ? ['--repeats', option('repeats')] : []),
+  ]);
+  return run.result ?? { error: `exit ${run.status}` };
+}
+
+function runTorch(id) {
+  const script = path.join(here, 'torch-baseline.py');
+  const run = spawnSync('/usr/bin/python3', [script, '--only', id, '--threads', '1,2'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const line = run.stdout?.trim().split('\n').pop();
+  try {
+    return JSON.parse(line);
+  } catch {
+    return { error: (run.stderr || run.error?.message || `exit ${run.status}`).trim().split('\n').pop() };
+  }
+}
+
+async function main() {
+  const threads = option('threads', 'auto');
+  const only = option('only');
+  const selected = workloads.filter((workload) => !only || workload.id.includes(only));
+  const skipTorch = process.argv.includes('--skip-torch');
+  const load = () =>
+    os
+      .loadavg()
+      .map((value) => value.toFixed(2))
+      .join(' ');
   console.log(
-    'cpu: 1 warm-up + 1-2 timed steps, conv and MobileNet a single step without warm-up, VGG16 skipped (minutes per image); wasm: 2 warm-up + median of 5.',
+    `@tfkit/backend bench: wasm with tfkit's kernels at threads = 1 and threads = ${threads} (${os.availableParallelism()} available cores), ${new Date().toISOString()}, load average ${load()}`,
+  );
+  const rows = [];
+  let torchInfo;
+  const started = performance.now();
+  for (const workload of selected) {
+    const one = runWorkload(workload.id, 1);
+    const many = runWorkload(workload.id, threads);
+    const torch = skipTorch ? undefined : runTorch(workload.id);
+    if (torch && !torch.error) torchInfo = torch;
+    const torchResult = torch?.results?.[workload.id];
+    console.error(`  ${workload.id}: ${JSON.stringify({ one, many, torch: torchResult ?? torch?.error })}`);
+    const speedUp = one.medianMs && many.medianMs ? `${(one.medianMs / many.medianMs).toFixed(2)}x` : 'n/a';
+    const cpuRatio = one.cpuMs && many.cpuMs ? `${(many.cpuMs / one.cpuMs).toFixed(2)}x` : 'n/a';
+    const torchCell = (count) => {
+      const result = torchResult?.[count];
+      return result ? `${result.medianMs.toFixed(workload.id === 'matmul' ? 1 : 0)} ms` : 'n/a';
+    };
+    const ratio = (ours, count) => {
+      const theirs = torchResult?.[count]?.medianMs;
+      return ours?.medianMs && theirs ? `${(ours.medianMs / theirs).toFixed(2)}` : 'n/a';
+    };
+    const share = (result) =>
+      result.otherThreadsCpuShare === undefined ? '' : ` / ${(100 * result.otherThreadsCpuShare).toFixed(0)}%`;
+    rows.push([
+      workload.label,
+      formatStep(one, workload),
+      `${formatStep(many, workload)} [${many.threads ?? '?'} thr]`,
+      speedUp,
+      cpuRatio,
+      `${(one.peakRssMb ?? 0).toFixed(0)} / ${(many.peakRssMb ?? 0).toFixed(0)} MB`,
+      `${share(one).slice(3) || 'n/a'} / ${share(many).slice(3) || 'n/a'}`,
+      `${torchCell('1')} / ${torchCell('2')}`,
+      `${ratio(one, '1')} / ${ratio(many, '2')}`,
+    ]);
+  }
+  console.log(`\nfinished in ${((performance.now() - started) / 1000).toFixed(0)} s, load average ${load()}\n`);
+  printTable(
+    [
+      'workload',
+      'tfkit, 1 thread: median (CPU) ms',
+      `tfkit, threads = ${threads}`,
+      'speed-up (wall)',
+      'CPU time ratio',
+      'peak RSS 1 / N',
+      'CPU outside main thread 1 / N',
+      `PyTorch 1 / 2 thr${torchInfo ? ` (${torchInfo.torch}, ${torchInfo.blas})` : ''}`,
+      'tfkit ÷ PyTorch (1 thr / N vs 2 thr)',
+    ],
+    rows,
   );
   console.log(
-    'Wall-clock medians; "CPU" is the process CPU time of the same steps (user + system): on a busy machine it is the better guide to idle-machine wall time. Ratios: stock time / tfkit time (>1 = tfkit faster).',
+    '\nMedians of wall time per step after one warm-up; CPU = process CPU time (all threads) per step. ' +
+      "PyTorch is Debian's python3-torch: reference BLAS (no OpenBLAS/MKL), so its matrix products are slow; " +
+      'its convolutions use oneDNN.',
   );
 }
 
 const childIndex = process.argv.indexOf('--child');
 if (childIndex >= 0) {
-  const onlyIndex = process.argv.indexOf('--only');
-  await child(process.argv[childIndex + 1], onlyIndex >= 0 ? process.argv[onlyIndex + 1] : undefined);
+  const id = process.argv[childIndex + 1];
+  try {
+    await child(id, option('threads', 'auto'));
+  } catch (error) {
+    reportResult({
+      error: String(error?.message ?? error)
+        .split('\n')[0]
+        .slice(0, 120),
+    });
+    process.exit(1);
+  }
 } else {
-  await parent();
+  await main();
 }

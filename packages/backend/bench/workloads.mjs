@@ -1,7 +1,8 @@
-// Shared pieces of the @tfkit/backend benchmark scripts (run.mjs, ab.mjs, conv-kernels.mjs):
+// Shared pieces of the @tfkit/backend benchmark scripts (run.mjs, kernels.mjs, ab.mjs, conv-kernels.mjs):
 // deterministic data, the bench models, the train-step setup, backend setup in a child process,
 // child-process plumbing and table printing. Not a benchmark itself.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createRng } from '@tfkit/core';
 
 /** Uniform numbers in [0, 1) from @tfkit/core's seeded Rng, for deterministic data. */
@@ -64,6 +65,30 @@ export function inferenceWorkload({ model, xs }) {
     dispose: () => {
       xs.dispose();
       model.dispose();
+    },
+  };
+}
+
+/**
+ * One `@tfkit/gan` training iteration (`Gan.trainStep`: a discriminator step on 100 real + 100
+ * generated images, a generator step on 100) of `preset`, from packages/gan/dist (build it first).
+ *
+ * @returns `{ step, dispose }`
+ */
+export async function ganWorkload(tf, preset) {
+  const dist = new URL('../../gan/dist/index.js', import.meta.url);
+  if (!existsSync(dist)) throw new Error('packages/gan/dist is missing: run `pnpm build` first');
+  const { createGan } = await import(dist.href);
+  const gan = createGan({ preset, seed: 1 });
+  const real = tf.tidy(() => tf.randomUniform([100, 784], -1, 1, 'float32', 7));
+  let seed = 0;
+  return {
+    step: async () => {
+      gan.trainStep(real, undefined, seed++);
+    },
+    dispose: () => {
+      real.dispose();
+      gan.dispose();
     },
   };
 }
@@ -152,7 +177,8 @@ export function vgg16(tf) {
 
 /**
  * Loads tfjs and the built @tfkit/backend and selects the backend of `configuration`
- * (`{ prefer, wasmKernels, wasmThreads? }`), quietly and ignoring TFKIT_BACKEND.
+ * (`{ prefer, wasmKernels, wasmThreads? }`; one thread unless `wasmThreads` says otherwise),
+ * quietly and ignoring TFKIT_BACKEND and TFKIT_WASM_THREADS.
  *
  * @returns `{ tf, info }` with `info` from ensureBackend
  */
@@ -162,7 +188,7 @@ export async function setUpBackend({ prefer, wasmKernels, wasmThreads }) {
   const info = await ensureBackend({
     prefer: [prefer],
     wasmKernels,
-    ...(wasmThreads ? { wasmThreads } : {}),
+    wasmThreads: wasmThreads ?? 1,
     log: false,
     env: {},
   });

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { TfkitError as CoreTfkitError, TfkitOptionError } from '@tfkit/core';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -20,7 +21,8 @@ describe('ensureBackend', () => {
     expect(info.name).toBe('wasm');
     expect(info.gpu).toBe(false);
     expect(info.source).toBe('@tensorflow/tfjs-backend-wasm');
-    expect(info.threads).toBe(1);
+    // The default is every available core (at most 8) on the threaded binary.
+    expect(info.threads).toBe(Math.min(os.availableParallelism(), 8));
     expect(tf.getBackend()).toBe('wasm');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^\[@tfkit\/backend\] using wasm \(SIMD/);

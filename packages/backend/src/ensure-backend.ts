@@ -1,7 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { BackendUnavailableError, optionError, TfkitError, TfkitOptionError } from './errors.js';
 import { registerWasmTrainingKernels } from './wasm-kernels/index.js';
-import { useThreadedWasm } from './wasm-threads.js';
+import {
+  resolveWasmThreads,
+  type ThreadRequest,
+  useThreadedWasm,
+  type WasmThreads,
+  wasmThreadsInUse,
+} from './wasm-threads.js';
 
 /** The compute backends tfkit can run on. */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -14,7 +20,10 @@ export interface BackendInfo {
   gpu: boolean;
   /** Where it came from: an npm package name, or `'@tensorflow/tfjs'` for the cpu backend. */
   source: string;
-  /** Compute threads the backend uses. */
+  /**
+   * Compute threads the backend really uses: for wasm, the size of XNNPACK's thread pool as tfjs's
+   * C++ reports it (`get_threads_count`), 1 on the single-threaded binary.
+   */
   threads: number;
   /** One line saying what was chosen and why (also what is logged). */
   reason: string;
@@ -48,14 +57,16 @@ export interface EnsureBackendOptions {
    */
   wasmKernels?: boolean;
   /**
-   * Experimental: run wasm on tfjs's threaded SIMD binary with this many XNNPACK threads (Node
-   * `worker_threads` + `SharedArrayBuffer`). tfjs's C++ caps it at half the logical CPUs (1 on a
-   * 2-vCPU machine) and at 8; {@link BackendInfo.threads} reports what was granted. Must be chosen
-   * before the wasm backend first starts in the process.
-   * @defaultValue undefined: the single-threaded SIMD binary, as upstream does in Node
+   * XNNPACK threads of the wasm backend. `'auto'` takes every available core
+   * (`os.availableParallelism()`, at most 8, the size of tfjs's wasm worker pool) on tfjs's threaded
+   * SIMD binary, run on Node `worker_threads`; `1` takes the single-threaded SIMD binary. The
+   * `TFKIT_WASM_THREADS` environment variable (`auto` or a count) overrides it. When workers cannot
+   * start, wasm runs on one thread and the report line says why. {@link BackendInfo.threads}
+   * reports the threads in use. Chosen when the wasm backend first starts in the process.
+   * @defaultValue `'auto'`
    */
-  wasmThreads?: number;
-  /** Environment to read `TFKIT_BACKEND` from. @defaultValue `process.env` */
+  wasmThreads?: WasmThreads;
+  /** Environment to read `TFKIT_BACKEND` and `TFKIT_WASM_THREADS` from. @defaultValue `process.env` */
   env?: Record<string, string | undefined>;
 }
 
@@ -117,9 +128,10 @@ export function ensureBackend(options: EnsureBackendOptions = {}): Promise<Backe
     }
     if (order.length === 0) throw optionError('prefer', 'prefer is empty; name at least one backend.', order);
   }
-  const key = `${order.join(',')}|${options.wasmKernels !== false}|${options.wasmThreads ?? ''}`;
+  const threads = order.includes('wasm') ? resolveWasmThreads(options.wasmThreads, env) : undefined;
+  const key = `${order.join(',')}|${options.wasmKernels !== false}|${threads?.threads ?? ''}|${threads?.explicit ?? ''}`;
   if (current?.key === key) return current.promise;
-  const promise = pick(order, Boolean(forced), options);
+  const promise = pick(order, Boolean(forced), options, threads);
   current = { key, promise };
   promise.catch(() => {
     if (current?.promise === promise) current = undefined;
@@ -131,13 +143,17 @@ async function pick(
   order: readonly BackendName[],
   forced: boolean,
   options: EnsureBackendOptions,
+  threads: ThreadRequest | undefined,
 ): Promise<BackendInfo> {
   const skipped: string[] = [];
   const strict = forced || order.length === 1;
   for (const name of order) {
     try {
-      const info = await activate(name, options);
-      const why = skipped.length > 0 ? ` (${skipped.join('; ')})` : forced ? ' (forced by TFKIT_BACKEND)' : '';
+      const notes: string[] = [];
+      const info = await activate(name, options, threads, notes);
+      const reasons = [...skipped, ...notes];
+      if (forced && skipped.length === 0) reasons.unshift('forced by TFKIT_BACKEND');
+      const why = reasons.length > 0 ? ` (${reasons.join('; ')})` : '';
       info.reason = `[@tfkit/backend] using ${describe(info)}${why}`;
       if (info.name !== 'tensorflow') quietCpuBanner();
       report(options.log, info.reason);
@@ -184,12 +200,17 @@ function report(log: EnsureBackendOptions['log'], line: string): void {
   else console.error(line);
 }
 
-async function activate(name: BackendName, options: EnsureBackendOptions): Promise<BackendInfo> {
+async function activate(
+  name: BackendName,
+  options: EnsureBackendOptions,
+  threads: ThreadRequest | undefined,
+  notes: string[],
+): Promise<BackendInfo> {
   switch (name) {
     case 'tensorflow':
       return activateTensorflow(options);
     case 'wasm':
-      return activateWasm(options);
+      return activateWasm(options, threads ?? resolveWasmThreads(options.wasmThreads, {}), notes);
     case 'cpu':
       if (!(await tf.setBackend('cpu')))
         throw new BackendUnavailableError({ backend: 'cpu', message: 'the cpu backend failed to start.' });
@@ -227,7 +248,11 @@ async function activateTensorflow(options: EnsureBackendOptions): Promise<Backen
   });
 }
 
-async function activateWasm(options: EnsureBackendOptions): Promise<BackendInfo> {
+async function activateWasm(
+  options: EnsureBackendOptions,
+  request: ThreadRequest,
+  notes: string[],
+): Promise<BackendInfo> {
   const packageName = '@tensorflow/tfjs-backend-wasm';
   let wasm: typeof import('@tensorflow/tfjs-backend-wasm');
   try {
@@ -240,13 +265,26 @@ async function activateWasm(options: EnsureBackendOptions): Promise<BackendInfo>
       cause: error,
     });
   }
-  if (tf.getBackend() !== 'wasm') {
-    if (options.wasmThreads !== undefined) {
-      await useThreadedWasm(wasm, options.wasmThreads);
-    } else {
-      const directory = await wasmDirectory();
-      if (directory) wasm.setWasmPaths(directory);
+  const engine = tf.engine() as unknown as { registry: Record<string, tf.KernelBackend | undefined> };
+  const started = engine.registry.wasm;
+  let threadState: { fallback: string | undefined } | undefined;
+  if (started) {
+    // wasm already runs in this process (an earlier ensureBackend or tf.setBackend('wasm')): its
+    // binary cannot change any more.
+    const running = wasmThreadsInUse(started);
+    if (request.explicit && running !== request.threads) {
+      throw optionError(
+        'wasmThreads',
+        `${request.threads} thread(s) asked, but the wasm backend already runs on ${running} in this process; it must be chosen before the wasm backend starts: call ensureBackend({ wasmThreads }) first in the process, or set TFKIT_WASM_THREADS before it starts.`,
+        request.threads,
+      );
     }
+  } else {
+    const directory = await wasmDirectory();
+    if (directory) wasm.setWasmPaths(directory);
+    if (request.threads > 1) threadState = await useThreadedWasm(wasm, request.threads);
+  }
+  if (tf.getBackend() !== 'wasm') {
     let ok = false;
     try {
       ok = await tf.setBackend('wasm');
@@ -263,12 +301,9 @@ async function activateWasm(options: EnsureBackendOptions): Promise<BackendInfo>
   }
   await tf.ready();
   const kernels = options.wasmKernels === false ? [] : registerWasmTrainingKernels();
-  let threads = 1;
-  try {
-    threads = Math.max(1, wasm.getThreadsCount());
-  } catch {
-    // Not reported by this tfjs build: the single-threaded binary.
-  }
+  const threads = wasmThreadsInUse(tf.backend());
+  if (threadState?.fallback) notes.push(threadState.fallback);
+  if (request.note && threads > 1) notes.push(request.note);
   return { name: 'wasm', gpu: false, source: packageName, threads, reason: '', kernels };
 }
 

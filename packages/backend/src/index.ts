@@ -18,8 +18,16 @@ export {
   TfkitError,
   TfkitOptionError,
 } from './errors.js';
+export {
+  type AdamSpec,
+  FusedOptimizer,
+  type FusedOptimizerState,
+  type OptimizerSpec,
+  type SgdSpec,
+} from './fused-optimizer.js';
 export { registerWasmTrainingKernels } from './wasm-kernels/index.js';
 export { WasmKernelError } from './wasm-kernels/wasm-heap.js';
+export type { WasmThreads } from './wasm-threads.js';
 
 /** The version of this package. */
 export const version: string = __PACKAGE_VERSION__;

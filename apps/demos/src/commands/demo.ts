@@ -142,6 +142,7 @@ export const demoCommand: Command = {
       facts: [
         ['backend', backend.reason.replace('[@tfkit/backend] ', '')],
         ['GPU', backend.gpu ? 'yes' : 'no'],
+        ['threads', `${backend.threads} compute thread${backend.threads === 1 ? '' : 's'} in use`],
         ['TensorFlow.js', tf.version.tfjs],
         ['Node.js', process.versions.node],
         [
@@ -157,7 +158,9 @@ export const demoCommand: Command = {
     const reportPath = path.join(outDirectory, 'report.html');
     await writeFileAtomic(reportPath, html);
     context.print('tfkit demo summary');
-    context.print(`  backend: ${backend.name}${backend.gpu ? ' (GPU)' : ''}`);
+    context.print(
+      `  backend: ${backend.name}${backend.gpu ? ' (GPU)' : ''}, ${backend.threads} thread${backend.threads === 1 ? '' : 's'}`,
+    );
     for (const line of summaries) context.print(`  ${line}`);
     context.print(`  wall time: ${totalSeconds.toFixed(1)} s`);
     context.print(`report: ${reportPath}`);

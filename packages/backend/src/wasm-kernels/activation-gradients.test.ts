@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { expectWasmMatchesCpu, valuesOn } from '../__fixtures__/compare-backends.js';
 import { ensureBackend } from '../ensure-backend.js';
-import { expectNoTensorLeak, seededRandom as generator, maxRelativeError } from '../testing.js';
+import { expectNoTensorLeak, seededRandom as generator } from '../testing.js';
 import { activationGradKernelName, registerActivationGradients } from './activation-gradients.js';
 
 function randomValues(seed: number, size: number, scale: number): Float32Array {
@@ -14,26 +15,6 @@ function randomValues(seed: number, size: number, scale: number): Float32Array {
 /** The wasm backend's count of live data ids (tensor buffers on the heap). */
 function wasmDataIds(): number {
   return (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
-}
-
-/** Runs `fn` on `backend` without tensor leaks and returns its outputs' values. */
-async function valuesOn(backend: 'cpu' | 'wasm', fn: () => tf.Tensor[]): Promise<Float32Array[]> {
-  await tf.setBackend(backend);
-  return expectNoTensorLeak(async () => {
-    const outputs = tf.tidy(fn);
-    const values = await Promise.all(outputs.map(async (output) => (await output.data()) as Float32Array));
-    tf.dispose(outputs);
-    return values;
-  });
-}
-
-async function expectWasmMatchesCpu(fn: () => tf.Tensor[]): Promise<void> {
-  const expected = await valuesOn('cpu', fn);
-  const actual = await valuesOn('wasm', fn);
-  expect(actual.length).toBe(expected.length);
-  actual.forEach((values, index) => {
-    expect(maxRelativeError(values, expected[index] as Float32Array), `output ${index}`).toBeLessThanOrEqual(1e-5);
-  });
 }
 
 /** Kernel names run by `fn` on the active backend. */

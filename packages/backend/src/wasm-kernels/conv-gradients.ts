@@ -62,6 +62,13 @@ export const convTuning = {
    * weights and re-reads it for every row tile, which stays in cache at this size.
    */
   weightBlockFloats: 1 << 18,
+  /**
+   * Stride-1 `Conv2DBackpropFilter` with at least this many filter taps runs as one XNNPACK
+   * convolution (see `backpropFilterByConvolution`) instead of im2col, which copies x once per tap.
+   */
+  minTapsForConvolution: 4,
+  /** ... as long as XNNPACK's indirection buffer (filter taps x channels x output pixels pointers) stays this small. */
+  maxIndirectionPointers: 1 << 22,
 };
 
 /**
@@ -101,6 +108,18 @@ export function conv2dBackpropFilter(args: {
     const patchSize = filterHeight * filterWidth * inChannels;
     const pixels = batchSize * outHeight * outWidth;
     if (pixels === 0 || patchSize * outChannels === 0) return scratch.release(scratch.zeros(filterShape));
+    if (
+      strideHeight === 1 &&
+      strideWidth === 1 &&
+      filterHeight * filterWidth >= convTuning.minTapsForConvolution &&
+      patchSize * outHeight * outWidth <= convTuning.maxIndirectionPointers &&
+      // tfjs sizes numeric-padding outputs with the filter height for both axes; such geometries
+      // (not a plain padded correlation) stay on im2col.
+      inHeight + info.padInfo.top + info.padInfo.bottom === outHeight + filterHeight - 1 &&
+      inWidth + info.padInfo.left + info.padInfo.right === outWidth + filterWidth - 1
+    ) {
+      return scratch.release(backpropFilterByConvolution(scratch, x, dy, info));
+    }
     const block = Math.max(
       1,
       Math.min(
@@ -155,6 +174,57 @@ export function conv2dBackpropFilter(args: {
   } finally {
     scratch.dispose();
   }
+}
+
+/**
+ * Stride-1 `Conv2DBackpropFilter` as one convolution, with no im2col:
+ * `dW[a,b,i,o] = Σ_{n,r,c} x[n, r+a-top, c+b-left, i] dy[n,r,c,o]` is the correlation of
+ * `xᵀ = x[i, h, w, n]` (channels as the batch, the batch as input channels) with the filter
+ * `dyᵀ = dy[r, c, n, o]` over xᵀ padded as the forward convolution was: its output is `[Ci, fh, fw, Co]`.
+ * XNNPACK runs it as a GEMM with K = N·Ho·Wo on every thread, where im2col would write x once per
+ * filter tap in JavaScript on the main thread. Stock `Transpose` / `PadV2` calls (C++) bring x and dy
+ * into place and one `Transpose` brings the result back to `[fh, fw, Ci, Co]`.
+ */
+function backpropFilterByConvolution(
+  scratch: Scratch,
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+): tf.TensorInfo {
+  const { top, bottom, left, right } = info.padInfo;
+  let xT = scratch.run('Transpose', { x }, { perm: [3, 1, 2, 0] });
+  if (top + bottom + left + right > 0) {
+    // Padded here, and the convolution run with 'valid' padding: the stock wasm Conv2D mishandles
+    // explicit padding with non-square filters (see conv-padding-fix.ts), and dyᵀ is Ho x Wo.
+    const padded = scratch.run('PadV2', { x: xT }, {
+      paddings: [
+        [0, 0],
+        [top, bottom],
+        [left, right],
+        [0, 0],
+      ],
+      constantValue: 0,
+    } as unknown as tf.NamedAttrMap);
+    scratch.free(xT);
+    xT = padded;
+  }
+  const dyT = scratch.run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
+  const product = scratch.run('Conv2D', { x: xT, filter: dyT }, {
+    strides: [1, 1],
+    pad: 'valid',
+    dataFormat: 'NHWC',
+    dilations: [1, 1],
+  } as unknown as tf.NamedAttrMap);
+  const expected = [info.inChannels, info.filterHeight, info.filterWidth, info.outChannels];
+  if (product.shape.some((size, axis) => size !== expected[axis])) {
+    throw new WasmKernelError({
+      kernelName: 'Conv2DBackpropFilter',
+      message: `inner convolution gave [${product.shape}], not [${expected}].`,
+    });
+  }
+  scratch.free(xT);
+  scratch.free(dyT);
+  return scratch.run('Transpose', { x: product }, { perm: [1, 2, 0, 3] });
 }
 
 interface PatchGeometry {

@@ -234,9 +234,11 @@ describe('Conv2D gradients on wasm match cpu', () => {
     });
   });
 
-  it('kernels in several im2col blocks', async () => {
+  it('kernels in several im2col blocks (stride-1 filter gradients on im2col too)', async () => {
     const saved = convTuning.blockFloats;
+    const savedTaps = convTuning.minTapsForConvolution;
     convTuning.blockFloats = 97;
+    convTuning.minTapsForConvolution = Number.POSITIVE_INFINITY;
     try {
       for (const testCase of cases.slice(0, 12)) {
         await expectSameOnBothBackends(`${testCase.label} in blocks`, () => {
@@ -252,6 +254,43 @@ describe('Conv2D gradients on wasm match cpu', () => {
       }
     } finally {
       convTuning.blockFloats = saved;
+      convTuning.minTapsForConvolution = savedTaps;
+    }
+  });
+
+  it('Conv2DBackpropFilter as one convolution for stride 1 (book DCGAN-like 5x5 same, 3x3 valid)', async () => {
+    for (const [xShape, filterShape, pad] of [
+      [[3, 10, 10, 6], [5, 5, 6, 4], 'same'],
+      [[2, 9, 7, 3], [3, 3, 3, 5], 'valid'],
+      [
+        [2, 8, 8, 4],
+        [3, 2, 4, 3],
+        [
+          [0, 0],
+          [1, 1],
+          [0, 1],
+          [0, 0],
+        ],
+      ],
+    ] as Array<[Shape4, Shape4, Pad]>) {
+      const next = random(xShape[1] * 100 + filterShape[0]);
+      const info = tf.backend_util.computeConv2DInfo(xShape, filterShape, 1, 1, pad as 'same');
+      const dyShape: Shape4 = [xShape[0], info.outHeight, info.outWidth, filterShape[3]];
+      const xValues = values(next, xShape);
+      const dyValues = values(next, dyShape);
+      await expectSameOnBothBackends(`${xShape} ${filterShape} ${JSON.stringify(pad)}`, () => {
+        const x = tf.tensor4d(xValues, xShape);
+        const dy = tf.tensor4d(dyValues, dyShape);
+        return [
+          tf
+            .engine()
+            .runKernel(
+              'Conv2DBackpropFilter',
+              { x, dy },
+              { strides: [1, 1], pad, dataFormat: 'NHWC', filterShape },
+            ) as tf.Tensor,
+        ];
+      });
     }
   });
 

@@ -1,4 +1,5 @@
 import { registerActivationGradients } from './activation-gradients.js';
+import { registerBatchNormGradient } from './batch-norm-gradient.js';
 import { registerConvKernels } from './conv.js';
 import { registerMathKernels } from './math.js';
 
@@ -11,9 +12,16 @@ import { registerMathKernels } from './math.js';
  *   a correct `MaxPoolGrad`, and `Identity` / same-dtype `Cast` without a copy.
  * - `activation-gradients.ts`: one-pass gradients of `Relu`, `Relu6` and `ClipByValue` (a tfjs
  *   gradient override that uses tfkit's kernel on wasm and the stock composition elsewhere).
+ * - `batch-norm-gradient.ts`: every gradient of `FusedBatchNorm` (Keras `BatchNormalization`) in
+ *   two passes instead of about a dozen element-wise kernels (the same kind of override).
  *
  * @returns the names of the kernels that were registered by this call (empty when already done)
  */
 export function registerWasmTrainingKernels(): string[] {
-  return [...registerConvKernels(), ...registerMathKernels(), ...registerActivationGradients()];
+  return [
+    ...registerConvKernels(),
+    ...registerMathKernels(),
+    ...registerActivationGradients(),
+    ...registerBatchNormGradient(),
+  ];
 }

@@ -1,0 +1,56 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const builtCli = path.resolve(import.meta.dirname, '../../dist/cli.js');
+
+/** Runs the built CLI; a run that does not exit on its own within `timeoutMs` is killed and reported. */
+function runCli(
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs = 90_000,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [builtCli, ...args], {
+      env: { ...process.env, TFKIT_BACKEND: 'wasm', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+describe.runIf(existsSync(builtCli))('tfkit backend on threaded wasm (node dist/cli.js)', () => {
+  it('runs on every available core by default, reports the threads in use, and exits on its own', async () => {
+    // An empty TFKIT_WASM_THREADS counts as unset.
+    const run = await runCli(['backend', '--json'], { TFKIT_WASM_THREADS: '' });
+    expect(run.signal, run.stderr).toBeNull();
+    expect(run.code, run.stderr).toBe(0);
+    const facts = JSON.parse(run.stdout) as { backend: string; threads: number; reason: string };
+    expect(facts.backend).toBe('wasm');
+    expect(facts.threads).toBe(Math.min(os.availableParallelism(), 8));
+    expect(facts.reason).toContain(`${facts.threads} thread`);
+  });
+
+  it('takes TFKIT_WASM_THREADS (2 threads even on a 2-core machine) and still exits on its own', async () => {
+    const run = await runCli(['backend'], { TFKIT_WASM_THREADS: '2' });
+    expect(run.signal, run.stderr).toBeNull();
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('threads:  2 in use');
+    expect(run.stdout).toContain('wasm (SIMD, 2 threads');
+  });
+});
