@@ -6,14 +6,14 @@
  */
 
 /**
- * Picks the tfjs backend for a trial with one compute thread. The pool sets
- * `TFKIT_WASM_THREADS=1` in every worker; `ensureBackend` of this tfkit version runs wasm on one
- * thread by default (the single-threaded SIMD binary), so no option is passed.
+ * Picks the tfjs backend for a trial with one compute thread: `wasmThreads: 1` (the
+ * single-threaded SIMD binary; `@tfkit/backend`'s default is every core). The pool also sets
+ * `TFKIT_WASM_THREADS=1` in every worker thread, which `ensureBackend` reads.
  *
  * @returns the backend's name
  */
 export async function ensureTrialBackend(): Promise<string> {
   const backend = await import('@tfkit/backend');
-  const info = await backend.ensureBackend({ log: false });
+  const info = await backend.ensureBackend({ log: false, wasmThreads: 1 });
   return info.name;
 }
