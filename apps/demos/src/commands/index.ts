@@ -9,6 +9,13 @@ import { ganTrainCommand } from './gan-train.js';
 import { gymListCommand } from './gym-list.js';
 import { gymPlayCommand } from './gym-play.js';
 import { planCommand } from './plan.js';
+import {
+  sweepResultsCommand,
+  sweepRunCommand,
+  sweepStatusCommand,
+  sweepSubmitCommand,
+  workerCommand,
+} from './sweep.js';
 import { tabularCommand } from './tabular.js';
 import { transferCommand } from './transfer.js';
 
@@ -30,4 +37,9 @@ export const commands: readonly Command[] = [
   classifyCommand,
   transferCommand,
   demoCommand,
+  sweepRunCommand,
+  sweepSubmitCommand,
+  sweepStatusCommand,
+  sweepResultsCommand,
+  workerCommand,
 ];

@@ -11,6 +11,8 @@ export interface ChartSeries {
   /** Line width. @defaultValue 2 */
   width?: number;
   dashed?: boolean;
+  /** A shaded band drawn under the line, `[x, low, high]` points (e.g. mean ± std over seeds). */
+  band?: ReadonlyArray<readonly [number, number, number]>;
 }
 
 /** Options of {@link lineChart}. */
@@ -87,7 +89,10 @@ export function lineChart(options: LineChartOptions): string {
   const plotWidth = width - margin.left - margin.right;
   const plotHeight = height - margin.top - margin.bottom;
   const xs = options.series.flatMap((series) => series.points.map(([x]) => x));
-  const ys = options.series.flatMap((series) => series.points.map(([, y]) => y));
+  const ys = options.series.flatMap((series) => [
+    ...series.points.map(([, y]) => y),
+    ...(series.band ?? []).flatMap(([, low, high]) => [low, high]),
+  ]);
   for (const line of options.referenceLines ?? []) ys.push(line.y);
   const [xLow, xHigh] = extent(xs, [0, 1]);
   let [yLow, yHigh] = extent(ys, [0, 1]);
@@ -139,6 +144,15 @@ export function lineChart(options: LineChartOptions): string {
   const legend: string[] = [];
   for (const [index, series] of options.series.entries()) {
     const color = series.color ?? palette[index % palette.length]!;
+    const band = (series.band ?? []).filter((point) => point.every(Number.isFinite));
+    if (band.length > 1) {
+      const clamp = (y: number) => yScale(Math.min(Math.max(y, yLow), yHigh)).toFixed(1);
+      const upper = band.map(([x, , high]) => `${xScale(x).toFixed(1)},${clamp(high)}`);
+      const lower = band.map(([x, low]) => `${xScale(x).toFixed(1)},${clamp(low)}`).reverse();
+      parts.push(
+        `<polygon class="band" points="${[...upper, ...lower].join(' ')}" fill="${color}" fill-opacity="0.18" stroke="none"/>`,
+      );
+    }
     let path = '';
     let pen = false;
     const dots: string[] = [];
