@@ -88,6 +88,15 @@ describe('gym-lite commands', () => {
     );
   });
 
+  it('prints the integer state of a toy-text environment and writes its GIF', async () => {
+    const gif = path.join(scratch, 'lake.gif');
+    const result = await cli('gym', 'play', '--env', 'FrozenLake-v1', '--seed', '1', '--gif', gif);
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/^0 action:[0-3] reward:0\.0$/m);
+    expect(result.out).not.toContain('[] action');
+    expect(readFileSync(gif).subarray(0, 6).toString('ascii')).toBe('GIF89a');
+  });
+
   it('rejects an unknown environment id with exit code 2', async () => {
     const result = await cli('gym', 'play', '--env', 'CartPole-v9');
     expect(result.code).toBe(2);

@@ -6,7 +6,9 @@ import { isRgbFrame, loadGym, makeEnv } from '../cli/gym.js';
 import type { Command } from '../cli/run-cli.js';
 import { framesToGif } from '../report/animation.js';
 
-function formatObservation(observation: ArrayLike<number>): string {
+/** CartPole-style vectors print like numpy; a Discrete observation (toy-text state) prints as the integer. */
+export function formatObservation(observation: ArrayLike<number> | number): string {
+  if (typeof observation === 'number') return String(observation);
   return `[${Array.from(observation, (value) => (value >= 0 ? ' ' : '') + value.toFixed(8)).join(' ')}]`;
 }
 
