@@ -1,5 +1,4 @@
 import type { RgbFrame } from '../../core.js';
-import { warn } from '../../logger.js';
 import { DiscreteMdpEnv, type MdpTransition } from './discrete-mdp.js';
 import {
   assertKnownOptions,
@@ -8,7 +7,7 @@ import {
   type ToyTextRenderMode,
   type ToyTextRenderOptions,
 } from './options.js';
-import { Canvas, type Rgb } from './render.js';
+import { Canvas, type Rgb, renderToyText } from './render.js';
 
 /** Options of {@link CliffWalkingEnv} (Gymnasium's keyword arguments, camelCase). */
 export interface CliffWalkingOptions extends ToyTextRenderOptions {
@@ -108,22 +107,14 @@ export class CliffWalkingEnv extends DiscreteMdpEnv {
    *   no mode: `undefined` and a warning
    */
   override render(): RgbFrame | string | undefined {
-    const mode = this.renderMode as ToyTextRenderMode | undefined;
-    if (mode === undefined) {
-      warn(
-        'You are calling render method without specifying any render mode. ' +
-          `You can specify the renderMode at initialization, e.g. make('${this.spec?.id ?? 'CliffWalking-v1'}', { renderMode: 'rgb_array' })`,
-      );
-      return undefined;
-    }
-    if (this.state < 0) return undefined;
-    if (mode === 'ansi') return this.#renderText();
-    const frame = this.#renderFrame();
-    if (mode === 'human') {
-      this.#humanRenderer?.(frame);
-      return undefined;
-    }
-    return frame;
+    return renderToyText({
+      mode: this.renderMode as ToyTextRenderMode | undefined,
+      id: this.spec?.id ?? 'CliffWalking-v1',
+      state: this.state,
+      humanRenderer: this.#humanRenderer,
+      text: () => this.#renderText(),
+      frame: () => this.#renderFrame(),
+    });
   }
 
   #renderText(): string {

@@ -1,6 +1,5 @@
 import { createRng, describeValue } from '@tfkit/core';
 import type { RgbFrame } from '../../core.js';
-import { warn } from '../../logger.js';
 import { DiscreteMdpEnv, type MdpTransition } from './discrete-mdp.js';
 import {
   assertKnownOptions,
@@ -11,7 +10,7 @@ import {
   type ToyTextRenderMode,
   type ToyTextRenderOptions,
 } from './options.js';
-import { Canvas, colorize, type Rgb } from './render.js';
+import { Canvas, colorize, type Rgb, renderToyText } from './render.js';
 
 /** The two built-in lakes (Gymnasium's `MAPS`): `S` start, `F` frozen, `H` hole, `G` goal. */
 export const frozenLakeMaps: Readonly<Record<'4x4' | '8x8', readonly string[]>> = Object.freeze({
@@ -318,22 +317,14 @@ export class FrozenLakeEnv extends DiscreteMdpEnv {
    *   `'human'`: `undefined` after passing the frame to `humanRenderer`; no mode: `undefined` and a warning
    */
   override render(): RgbFrame | string | undefined {
-    const mode = this.renderMode as ToyTextRenderMode | undefined;
-    if (mode === undefined) {
-      warn(
-        'You are calling render method without specifying any render mode. ' +
-          `You can specify the renderMode at initialization, e.g. make('${this.spec?.id ?? 'FrozenLake-v1'}', { renderMode: 'rgb_array' })`,
-      );
-      return undefined;
-    }
-    if (this.state < 0) return undefined;
-    if (mode === 'ansi') return this.#renderText();
-    const frame = this.#renderFrame();
-    if (mode === 'human') {
-      this.#humanRenderer?.(frame);
-      return undefined;
-    }
-    return frame;
+    return renderToyText({
+      mode: this.renderMode as ToyTextRenderMode | undefined,
+      id: this.spec?.id ?? 'FrozenLake-v1',
+      state: this.state,
+      humanRenderer: this.#humanRenderer,
+      text: () => this.#renderText(),
+      frame: () => this.#renderFrame(),
+    });
   }
 
   #renderText(): string {

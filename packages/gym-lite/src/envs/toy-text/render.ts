@@ -1,4 +1,6 @@
 import type { RgbFrame } from '../../core.js';
+import { warn } from '../../logger.js';
+import type { ToyTextRenderMode } from './options.js';
 
 /** An RGB colour. */
 export type Rgb = readonly [red: number, green: number, blue: number];
@@ -101,4 +103,45 @@ export class Canvas {
     const centerY = y + size / 2 + direction[1] * size * 0.18;
     this.fillEllipse(centerX - dot / 2, centerY - dot / 2, dot, dot, mark);
   }
+}
+
+/** What {@link renderToyText} needs from a toy-text env. @internal */
+export interface ToyTextRenderRequest {
+  /** The env's render mode. */
+  mode: ToyTextRenderMode | undefined;
+  /** The env id, for the warning. */
+  id: string;
+  /** The current state (negative before the first reset). */
+  state: number;
+  /** Gets each `'human'` frame. */
+  humanRenderer: ((frame: RgbFrame) => void) | undefined;
+  /** The env's ansi text. */
+  text: () => string;
+  /** The env's rgb frame. */
+  frame: () => RgbFrame;
+}
+
+/**
+ * The `render()` every toy-text env shares, as Gymnasium's: no mode warns and returns nothing;
+ * before the first reset nothing is drawn; `'ansi'` returns text, `'rgb_array'` a frame, and
+ * `'human'` passes the frame to the `humanRenderer`.
+ *
+ * @internal
+ */
+export function renderToyText(request: ToyTextRenderRequest): RgbFrame | string | undefined {
+  if (request.mode === undefined) {
+    warn(
+      'You are calling render method without specifying any render mode. ' +
+        `You can specify the renderMode at initialization, e.g. make('${request.id}', { renderMode: 'rgb_array' })`,
+    );
+    return undefined;
+  }
+  if (request.state < 0) return undefined;
+  if (request.mode === 'ansi') return request.text();
+  const frame = request.frame();
+  if (request.mode === 'human') {
+    request.humanRenderer?.(frame);
+    return undefined;
+  }
+  return frame;
 }

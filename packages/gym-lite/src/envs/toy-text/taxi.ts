@@ -1,6 +1,5 @@
 import { describeValue } from '@tfkit/core';
 import type { ResetParams, ResetResult, RgbFrame, StepResult } from '../../core.js';
-import { warn } from '../../logger.js';
 import { DiscreteMdpEnv, type MdpTransition, type TransitionInfo } from './discrete-mdp.js';
 import {
   assertKnownOptions,
@@ -11,7 +10,7 @@ import {
   type ToyTextRenderMode,
   type ToyTextRenderOptions,
 } from './options.js';
-import { Canvas, colorize, type Rgb } from './render.js';
+import { Canvas, colorize, type Rgb, renderToyText } from './render.js';
 
 /** Options of {@link TaxiEnv} (Gymnasium's keyword arguments, camelCase). */
 export interface TaxiOptions extends ToyTextRenderOptions {
@@ -413,22 +412,14 @@ export class TaxiEnv extends DiscreteMdpEnv {
    *   `undefined` and a warning
    */
   override render(): RgbFrame | string | undefined {
-    const mode = this.renderMode as ToyTextRenderMode | undefined;
-    if (mode === undefined) {
-      warn(
-        'You are calling render method without specifying any render mode. ' +
-          `You can specify the renderMode at initialization, e.g. make('${this.spec?.id ?? 'Taxi-v4'}', { renderMode: 'rgb_array' })`,
-      );
-      return undefined;
-    }
-    if (this.state < 0) return undefined;
-    if (mode === 'ansi') return this.#renderText();
-    const frame = this.#renderFrame();
-    if (mode === 'human') {
-      this.#humanRenderer?.(frame);
-      return undefined;
-    }
-    return frame;
+    return renderToyText({
+      mode: this.renderMode as ToyTextRenderMode | undefined,
+      id: this.spec?.id ?? 'Taxi-v4',
+      state: this.state,
+      humanRenderer: this.#humanRenderer,
+      text: () => this.#renderText(),
+      frame: () => this.#renderFrame(),
+    });
   }
 
   #renderText(): string {
