@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+import { spawn } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
 import { createRng } from '@tfkit/core';
 
@@ -76,4 +77,66 @@ export function maxRelativeError(actual: ArrayLike<number>, expected: ArrayLike<
     scale = Math.max(scale, Math.abs(expected[i] as number));
   }
   return difference / Math.max(scale, 1e-30);
+}
+
+/** What {@link runNodeProcess} saw. */
+export interface NodeProcessResult {
+  /** Exit code, or `null` when a signal ended the process. */
+  code: number | null;
+  /** The signal that ended it (`'SIGKILL'` when it did not exit on its own in time), or `null`. */
+  signal: NodeJS.Signals | null;
+  /** Everything it wrote to stdout. */
+  stdout: string;
+  /** Everything it wrote to stderr. */
+  stderr: string;
+}
+
+/** Options of {@link runNodeProcess}. */
+export interface RunNodeProcessOptions {
+  /** Variables added to this process's environment (an empty string counts as unset for tfkit). */
+  env?: Record<string, string>;
+  /** Working directory. @defaultValue this process's */
+  cwd?: string;
+  /**
+   * A process still running after this long is killed with SIGKILL and reported with that signal,
+   * so that a test of "exits on its own" fails instead of hanging.
+   * @defaultValue `90_000`
+   */
+  timeoutMs?: number;
+}
+
+/**
+ * Runs `node ...args` in a child process and resolves once it exits, with its output.
+ *
+ * @param args - arguments after `node`, e.g. `['dist/cli.js', 'backend']`
+ * @param options - environment, working directory and time limit
+ * @returns exit code, signal, stdout and stderr
+ * @example
+ * ```ts
+ * const run = await runNodeProcess(['dist/cli.js', 'backend'], { env: { TFKIT_WASM_THREADS: '2' } });
+ * expect(run.signal).toBeNull(); // it exited on its own
+ * ```
+ */
+export function runNodeProcess(args: string[], options: RunNodeProcessOptions = {}): Promise<NodeProcessResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, {
+      cwd: options.cwd,
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 90_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
 }

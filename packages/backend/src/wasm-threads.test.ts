@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,40 +6,15 @@ import * as tf from '@tensorflow/tfjs';
 import { TfkitOptionError } from '@tfkit/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureBackend, resetBackendChoice } from './index.js';
-import { expectNoTensorLeak, maxRelativeError } from './testing.js';
+import { expectNoTensorLeak, maxRelativeError, runNodeProcess } from './testing.js';
 import { maxWasmThreads, resolveWasmThreads, runningWasmWorkers, wasmThreadsInUse } from './wasm-threads.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = pathToFileURL(path.join(here, '..', 'dist', 'index.js')).href;
 
-/** Runs `node args` with `env` added; resolves with its output once it exits on its own. */
-function runNode(
-  args: string[],
-  env: Record<string, string>,
-  timeoutMs = 90_000,
-): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
-      cwd: here,
-      env: { ...process.env, TFKIT_BACKEND: '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk;
-    });
-    // A child that does not exit on its own is killed and reported with its signal.
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
+/** Runs `node args` with `env` added (backend choice unforced); resolves once it exits on its own. */
+function runNode(args: string[], env: Record<string, string>) {
+  return runNodeProcess(args, { cwd: here, env: { TFKIT_BACKEND: '', ...env } });
 }
 
 describe('resolveWasmThreads', () => {

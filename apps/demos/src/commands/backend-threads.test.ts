@@ -1,37 +1,14 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { runNodeProcess } from '@tfkit/backend/testing';
 import { describe, expect, it } from 'vitest';
 
 const builtCli = path.resolve(import.meta.dirname, '../../dist/cli.js');
 
-/** Runs the built CLI; a run that does not exit on its own within `timeoutMs` is killed and reported. */
-function runCli(
-  args: string[],
-  env: Record<string, string>,
-  timeoutMs = 90_000,
-): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [builtCli, ...args], {
-      env: { ...process.env, TFKIT_BACKEND: 'wasm', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk;
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
+/** Runs the built CLI on wasm; a run that does not exit on its own within 90 s is killed and reported. */
+function runCli(args: string[], env: Record<string, string>) {
+  return runNodeProcess([builtCli, ...args], { env: { TFKIT_BACKEND: 'wasm', ...env } });
 }
 
 describe.runIf(existsSync(builtCli))('tfkit backend on threaded wasm (node dist/cli.js)', () => {
