@@ -12,10 +12,10 @@
 //   node bench/kernels.mjs --threads 4     add a column for ensureBackend({ wasmThreads: 4 })
 import { fileURLToPath } from 'node:url';
 import {
-  denseGenerator,
-  inferenceWorkload,
+  denseTrainWorkload,
+  matMulWorkload,
   median,
-  mobileNetV1,
+  mobileNetTrainWorkload,
   oneHot,
   printTable,
   randomTensor,
@@ -23,7 +23,7 @@ import {
   runChild,
   setUpBackend,
   trainWorkload,
-  vgg16,
+  vgg16InferenceWorkload,
 } from './workloads.mjs';
 
 const configurations = [
@@ -35,46 +35,26 @@ const configurations = [
 /** @typedef {{ name: string, unit: 'GFLOP/s' | 'ms', target?: string, cpu?: { warmup: number, timed: number } | 'skip', run: (tf: any) => Promise<{ step: () => Promise<void>, flops?: number, dispose: () => void }> }} Workload */
 
 /** A matMul of two seeded 1024x1024 matrices, `a` transposed or not. */
-function matMulWorkload(name, transposeA) {
+function matMulEntry(name, transposeA) {
   return {
     name,
     unit: 'GFLOP/s',
     target: '',
     cpu: { warmup: 1, timed: 1 },
-    run: async (tf) => {
-      const a = randomTensor(tf, [1024, 1024], 1);
-      const b = randomTensor(tf, [1024, 1024], 2);
-      return {
-        flops: 2 * 1024 ** 3,
-        step: async () => {
-          const c = tf.matMul(a, b, transposeA, false);
-          await c.data();
-          c.dispose();
-        },
-        dispose: () => tf.dispose([a, b]),
-      };
-    },
+    run: async (tf) => matMulWorkload(tf, transposeA),
   };
 }
 
 /** @type {Workload[]} */
 const workloads = [
-  matMulWorkload('matmul 1024^2', false),
-  matMulWorkload('matmul 1024^2, transposeA', true),
+  matMulEntry('matmul 1024^2', false),
+  matMulEntry('matmul 1024^2, transposeA', true),
   {
     name: 'dense G train step (256-256-512-1024-784, b100, Adam)',
     unit: 'ms',
     target: '<= 100 ms',
     cpu: { warmup: 1, timed: 2 },
-    run: async (tf) =>
-      trainWorkload({
-        tf,
-        model: denseGenerator(tf),
-        optimizer: tf.train.adam(2e-4, 0.5),
-        xs: randomTensor(tf, [100, 256], 3),
-        ys: randomTensor(tf, [100, 784], 4),
-        loss: tf.losses.meanSquaredError,
-      }),
+    run: async (tf) => denseTrainWorkload(tf, tf.train.adam(2e-4, 0.5)),
   },
   {
     name: 'conv train step (Conv2D 64 5x5 same, [64,28,28,1], maxpool, dense)',
@@ -109,22 +89,14 @@ const workloads = [
     unit: 'ms',
     target: '<= 1000 ms',
     cpu: { warmup: 0, timed: 1 },
-    run: async (tf) =>
-      trainWorkload({
-        tf,
-        model: mobileNetV1(tf, { alpha: 0.25, size: 128, classes: 1000 }),
-        optimizer: tf.train.adam(1e-3),
-        xs: randomTensor(tf, [16, 128, 128, 3], 7),
-        ys: oneHot(tf, 16, 1000, 8),
-        loss: tf.losses.softmaxCrossEntropy,
-      }),
+    run: async (tf) => mobileNetTrainWorkload(tf, 7),
   },
   {
     name: 'VGG16 @224 inference (b1)',
     unit: 'ms',
     target: '<= 1200 ms',
     cpu: 'skip',
-    run: async (tf) => inferenceWorkload({ model: vgg16(tf), xs: randomTensor(tf, [1, 224, 224, 3], 9) }),
+    run: async (tf) => vgg16InferenceWorkload(tf, 9),
   },
 ];
 

@@ -4,14 +4,11 @@
 //   node bench/profile.mjs mobilenet|vgg16|dense|gan:dense|gan:dcgan|gan:dcgan-tuned [threads]
 // (gan:<preset> is one @tfkit/gan trainStep with batch 100, from packages/gan/dist)
 import {
-  denseGenerator,
+  denseTrainWorkload,
   ganWorkload,
-  mobileNetV1,
-  oneHot,
-  randomTensor,
+  mobileNetTrainWorkload,
   setUpBackend,
-  trainWorkload,
-  vgg16,
+  vgg16InferenceWorkload,
 } from './workloads.mjs';
 
 const which = process.argv[2] ?? 'mobilenet';
@@ -21,36 +18,9 @@ const ganPreset = which.startsWith('gan:') ? which.slice(4) : undefined;
 const make = ganPreset
   ? await ganWorkload(tf, ganPreset)
   : {
-      mobilenet: () =>
-        trainWorkload({
-          tf,
-          model: mobileNetV1(tf, { alpha: 0.25, size: 128, classes: 1000 }),
-          optimizer: tf.train.adam(1e-3),
-          xs: randomTensor(tf, [16, 128, 128, 3], 3),
-          ys: oneHot(tf, 16, 1000, 4),
-          loss: (ys, predictions) => tf.losses.softmaxCrossEntropy(ys, predictions),
-        }),
-      dense: () =>
-        trainWorkload({
-          tf,
-          model: denseGenerator(tf),
-          optimizer: tf.train.adam(1e-3),
-          xs: randomTensor(tf, [100, 256], 3),
-          ys: randomTensor(tf, [100, 784], 4),
-          loss: (ys, predictions) => tf.losses.meanSquaredError(ys, predictions),
-        }),
-      vgg16: () => {
-        const model = vgg16(tf);
-        const xs = randomTensor(tf, [1, 224, 224, 3], 5);
-        return {
-          step: async () => {
-            const y = model.predict(xs);
-            await y.data();
-            y.dispose();
-          },
-          dispose: () => {},
-        };
-      },
+      mobilenet: () => mobileNetTrainWorkload(tf),
+      dense: () => denseTrainWorkload(tf),
+      vgg16: () => vgg16InferenceWorkload(tf),
     }[which]();
 await make.step();
 await make.step();

@@ -21,17 +21,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   ganWorkload,
-  inferenceWorkload,
+  matMulWorkload,
   median,
-  mobileNetV1,
-  oneHot,
+  mobileNetTrainWorkload,
   printTable,
-  randomTensor,
   reportResult,
   runChild,
   setUpBackend,
-  trainWorkload,
-  vgg16,
+  vgg16InferenceWorkload,
 } from './workloads.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -42,19 +39,7 @@ const workloads = [
     id: 'matmul',
     label: 'matmul 1024² (GFLOP/s)',
     repeats: 10,
-    make: (tf) => {
-      const a = randomTensor(tf, [1024, 1024], 1);
-      const b = randomTensor(tf, [1024, 1024], 2);
-      return {
-        flops: 2 * 1024 ** 3,
-        step: async () => {
-          const c = tf.matMul(a, b);
-          await c.data();
-          c.dispose();
-        },
-        dispose: () => tf.dispose([a, b]),
-      };
-    },
+    make: (tf) => matMulWorkload(tf),
   },
   ...[
     ['dense-gan', 'dense GAN iteration (book, batch 100)', 'dense', 5],
@@ -70,21 +55,13 @@ const workloads = [
     id: 'mobilenet',
     label: 'MobileNet v1 0.25 @128 train step (b16, Adam)',
     repeats: 5,
-    make: (tf) =>
-      trainWorkload({
-        tf,
-        model: mobileNetV1(tf, { alpha: 0.25, size: 128, classes: 1000 }),
-        optimizer: tf.train.adam(1e-3),
-        xs: randomTensor(tf, [16, 128, 128, 3], 3),
-        ys: oneHot(tf, 16, 1000, 4),
-        loss: (ys, predictions) => tf.losses.softmaxCrossEntropy(ys, predictions),
-      }),
+    make: (tf) => mobileNetTrainWorkload(tf),
   },
   {
     id: 'vgg16',
     label: 'VGG16 @224 inference (b1)',
     repeats: 3,
-    make: (tf) => inferenceWorkload({ model: vgg16(tf), xs: randomTensor(tf, [1, 224, 224, 3], 5) }),
+    make: (tf) => vgg16InferenceWorkload(tf),
   },
 ];
 

@@ -69,6 +69,50 @@ export function inferenceWorkload({ model, xs }) {
   };
 }
 
+/** A seeded 1024x1024 matMul (`a` transposed or not): `{ step, dispose, flops }`. */
+export function matMulWorkload(tf, transposeA = false) {
+  const a = randomTensor(tf, [1024, 1024], 1);
+  const b = randomTensor(tf, [1024, 1024], 2);
+  return {
+    flops: 2 * 1024 ** 3,
+    step: async () => {
+      const c = tf.matMul(a, b, transposeA, false);
+      await c.data();
+      c.dispose();
+    },
+    dispose: () => tf.dispose([a, b]),
+  };
+}
+
+/** MobileNet v1 0.25 @128, batch 16, one Adam train step on seeded data (`seed`, `seed + 1`). */
+export function mobileNetTrainWorkload(tf, seed = 3) {
+  return trainWorkload({
+    tf,
+    model: mobileNetV1(tf, { alpha: 0.25, size: 128, classes: 1000 }),
+    optimizer: tf.train.adam(1e-3),
+    xs: randomTensor(tf, [16, 128, 128, 3], seed),
+    ys: oneHot(tf, 16, 1000, seed + 1),
+    loss: (ys, predictions) => tf.losses.softmaxCrossEntropy(ys, predictions),
+  });
+}
+
+/** The dense generator (256-256-512-1024-784), batch 100, one Adam train step on seeded data. */
+export function denseTrainWorkload(tf, optimizer = tf.train.adam(1e-3), seed = 3) {
+  return trainWorkload({
+    tf,
+    model: denseGenerator(tf),
+    optimizer,
+    xs: randomTensor(tf, [100, 256], seed),
+    ys: randomTensor(tf, [100, 784], seed + 1),
+    loss: (ys, predictions) => tf.losses.meanSquaredError(ys, predictions),
+  });
+}
+
+/** VGG16 @224, batch 1, one inference on seeded data. */
+export function vgg16InferenceWorkload(tf, seed = 5) {
+  return inferenceWorkload({ model: vgg16(tf), xs: randomTensor(tf, [1, 224, 224, 3], seed) });
+}
+
 /**
  * One `@tfkit/gan` training iteration (`Gan.trainStep`: a discriminator step on 100 real + 100
  * generated images, a generator step on 100) of `preset`, from packages/gan/dist (build it first).
