@@ -1,13 +1,7 @@
 import type { RgbFrame } from '../../core.js';
-import { DiscreteMdpEnv, type MdpTransition } from './discrete-mdp.js';
-import {
-  assertKnownOptions,
-  booleanOption,
-  checkRenderOptions,
-  type ToyTextRenderMode,
-  type ToyTextRenderOptions,
-} from './options.js';
-import { Canvas, type Rgb, renderToyText } from './render.js';
+import type { MdpTransition } from './discrete-mdp.js';
+import { assertKnownOptions, booleanOption, checkRenderOptions, type ToyTextRenderOptions } from './options.js';
+import { Canvas, type Rgb, ToyTextEnv } from './render.js';
 
 /** Options of {@link CliffWalkingEnv} (Gymnasium's keyword arguments, camelCase). */
 export interface CliffWalkingOptions extends ToyTextRenderOptions {
@@ -49,7 +43,8 @@ const cellSize = 60;
  * env.step(1);            // { observation: 36, reward: -100, terminated: false, ... }
  * ```
  */
-export class CliffWalkingEnv extends DiscreteMdpEnv {
+export class CliffWalkingEnv extends ToyTextEnv {
+  protected override readonly defaultId = 'CliffWalking-v1';
   /** Grid shape `[rows, columns]`: `[4, 12]`. */
   readonly shape: readonly [number, number] = Object.freeze([rows, columns] as const);
   /** The start state, 36. */
@@ -58,7 +53,6 @@ export class CliffWalkingEnv extends DiscreteMdpEnv {
   readonly isSlippery: boolean;
   /** Frame `[width, height]` in pixels: `[720, 240]`. */
   readonly windowSize: readonly [number, number] = Object.freeze([columns * cellSize, rows * cellSize] as const);
-  readonly #humanRenderer: ((frame: RgbFrame) => void) | undefined;
 
   /**
    * @param options - `isSlippery`, `renderMode`, `humanRenderer`
@@ -95,29 +89,11 @@ export class CliffWalkingEnv extends DiscreteMdpEnv {
     super({ mdp: { nStates: rows * columns, nActions: 4, P }, initialStateDistribution });
     this.metadata = Object.freeze({ renderModes: Object.freeze(['human', 'rgb_array', 'ansi']), renderFps: 4 });
     this.renderMode = options.renderMode;
-    this.#humanRenderer = options.humanRenderer;
+    this.humanRenderer = options.humanRenderer;
     this.isSlippery = isSlippery;
   }
 
-  /**
-   * Renders the grid.
-   *
-   * @returns `'ansi'`: Gymnasium's text (`x` agent, `o` path, `C` cliff, `T` goal); `'rgb_array'`: a
-   *   new 720x240 {@link RgbFrame}; `'human'`: `undefined` after passing the frame to `humanRenderer`;
-   *   no mode: `undefined` and a warning
-   */
-  override render(): RgbFrame | string | undefined {
-    return renderToyText({
-      mode: this.renderMode as ToyTextRenderMode | undefined,
-      id: this.spec?.id ?? 'CliffWalking-v1',
-      state: this.state,
-      humanRenderer: this.#humanRenderer,
-      text: () => this.#renderText(),
-      frame: () => this.#renderFrame(),
-    });
-  }
-
-  #renderText(): string {
+  protected override renderText(): string {
     let text = '';
     for (let state = 0; state < rows * columns; state++) {
       const row = Math.floor(state / columns);
@@ -134,7 +110,7 @@ export class CliffWalkingEnv extends DiscreteMdpEnv {
     return `${text}\n`;
   }
 
-  #renderFrame(): RgbFrame {
+  protected override renderFrame(): RgbFrame {
     const [width, height] = this.windowSize;
     const canvas = new Canvas(width, height);
     const grass: readonly Rgb[] = [

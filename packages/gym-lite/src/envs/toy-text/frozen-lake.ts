@@ -1,16 +1,15 @@
 import { createRng, describeValue } from '@tfkit/core';
 import type { RgbFrame } from '../../core.js';
-import { DiscreteMdpEnv, type MdpTransition } from './discrete-mdp.js';
+import type { MdpTransition } from './discrete-mdp.js';
 import {
   assertKnownOptions,
   booleanOption,
   checkRenderOptions,
   optionError,
   probabilityOption,
-  type ToyTextRenderMode,
   type ToyTextRenderOptions,
 } from './options.js';
-import { Canvas, colorize, type Rgb, renderToyText } from './render.js';
+import { Canvas, colorize, type Rgb, ToyTextEnv } from './render.js';
 
 /** The two built-in lakes (Gymnasium's `MAPS`): `S` start, `F` frozen, `H` hole, `G` goal. */
 export const frozenLakeMaps: Readonly<Record<'4x4' | '8x8', readonly string[]>> = Object.freeze({
@@ -203,7 +202,8 @@ function parseDesc(value: unknown): string[] {
  * env.unwrapped.P[0][2];           // [[1, 1, 0, false]]
  * ```
  */
-export class FrozenLakeEnv extends DiscreteMdpEnv {
+export class FrozenLakeEnv extends ToyTextEnv {
+  protected override readonly defaultId = 'FrozenLake-v1';
   /** The lake, one string per row. */
   readonly desc: readonly string[];
   /** Number of rows. */
@@ -220,7 +220,6 @@ export class FrozenLakeEnv extends DiscreteMdpEnv {
   readonly rewardRange: readonly [number, number];
   /** Frame `[width, height]` in pixels: `min(64 * columns, 512)`, `min(64 * rows, 512)`. */
   readonly windowSize: readonly [number, number];
-  readonly #humanRenderer: ((frame: RgbFrame) => void) | undefined;
 
   /**
    * @param options - `desc`, `mapName`, `isSlippery`, `successRate`, `rewardSchedule`, `renderMode`, `humanRenderer`
@@ -298,7 +297,7 @@ export class FrozenLakeEnv extends DiscreteMdpEnv {
     super({ mdp: { nStates: rows * columns, nActions: 4, P }, initialStateDistribution });
     this.metadata = Object.freeze({ renderModes: Object.freeze(['human', 'ansi', 'rgb_array']), renderFps: 4 });
     this.renderMode = options.renderMode;
-    this.#humanRenderer = options.humanRenderer;
+    this.humanRenderer = options.humanRenderer;
     this.desc = Object.freeze(desc);
     this.rows = rows;
     this.columns = columns;
@@ -309,25 +308,7 @@ export class FrozenLakeEnv extends DiscreteMdpEnv {
     this.windowSize = Object.freeze([Math.min(64 * columns, 512), Math.min(64 * rows, 512)] as const);
   }
 
-  /**
-   * Renders the lake.
-   *
-   * @returns `'ansi'`: Gymnasium's text (the agent's cell highlighted red, the last action in
-   *   parentheses); `'rgb_array'`: a new {@link RgbFrame} of {@link FrozenLakeEnv.windowSize};
-   *   `'human'`: `undefined` after passing the frame to `humanRenderer`; no mode: `undefined` and a warning
-   */
-  override render(): RgbFrame | string | undefined {
-    return renderToyText({
-      mode: this.renderMode as ToyTextRenderMode | undefined,
-      id: this.spec?.id ?? 'FrozenLake-v1',
-      state: this.state,
-      humanRenderer: this.#humanRenderer,
-      text: () => this.#renderText(),
-      frame: () => this.#renderFrame(),
-    });
-  }
-
-  #renderText(): string {
+  protected override renderText(): string {
     const row = Math.floor(this.state / this.columns);
     const column = this.state % this.columns;
     const lines = this.desc.map((line, index) =>
@@ -339,7 +320,7 @@ export class FrozenLakeEnv extends DiscreteMdpEnv {
     return `${header}${lines.join('\n')}\n`;
   }
 
-  #renderFrame(): RgbFrame {
+  protected override renderFrame(): RgbFrame {
     const [width, height] = this.windowSize;
     const cellWidth = Math.floor(width / this.columns);
     const cellHeight = Math.floor(height / this.rows);

@@ -1,5 +1,6 @@
 import type { RgbFrame } from '../../core.js';
 import { warn } from '../../logger.js';
+import { DiscreteMdpEnv } from './discrete-mdp.js';
 import type { ToyTextRenderMode } from './options.js';
 
 /** An RGB colour. */
@@ -144,4 +145,39 @@ export function renderToyText(request: ToyTextRenderRequest): RgbFrame | string 
     return undefined;
   }
   return frame;
+}
+
+/**
+ * What FrozenLake, CliffWalking and Taxi share beyond {@link DiscreteMdpEnv}: Gymnasium's
+ * `render()` over each env's own ansi text and rgb frame.
+ *
+ * @internal
+ */
+export abstract class ToyTextEnv extends DiscreteMdpEnv {
+  /** Gets each `'human'` frame. */
+  protected humanRenderer: ((frame: RgbFrame) => void) | undefined;
+  /** The id named in the no-render-mode warning when the env was not made through `make()`. */
+  protected abstract readonly defaultId: string;
+  /** The env's ansi text of the current state. */
+  protected abstract renderText(): string;
+  /** A new rgb frame of the current state. */
+  protected abstract renderFrame(): RgbFrame;
+
+  /**
+   * Renders the current state as Gymnasium does.
+   *
+   * @returns `'ansi'`: Gymnasium's coloured text; `'rgb_array'`: a new {@link RgbFrame} (see the
+   *   env's README row for its size); `'human'`: `undefined` after passing the frame to
+   *   `humanRenderer`; no mode: `undefined` and a warning; before the first reset: `undefined`
+   */
+  override render(): RgbFrame | string | undefined {
+    return renderToyText({
+      mode: this.renderMode as ToyTextRenderMode | undefined,
+      id: this.spec?.id ?? this.defaultId,
+      state: this.state,
+      humanRenderer: this.humanRenderer,
+      text: () => this.renderText(),
+      frame: () => this.renderFrame(),
+    });
+  }
 }

@@ -1,16 +1,15 @@
 import { describeValue } from '@tfkit/core';
 import type { ResetParams, ResetResult, RgbFrame, StepResult } from '../../core.js';
-import { DiscreteMdpEnv, type MdpTransition, type TransitionInfo } from './discrete-mdp.js';
+import type { MdpTransition, TransitionInfo } from './discrete-mdp.js';
 import {
   assertKnownOptions,
   booleanOption,
   checkRenderOptions,
   optionError,
   probabilityOption,
-  type ToyTextRenderMode,
   type ToyTextRenderOptions,
 } from './options.js';
-import { Canvas, colorize, type Rgb, renderToyText } from './render.js';
+import { Canvas, colorize, type Rgb, ToyTextEnv } from './render.js';
 
 /** Options of {@link TaxiEnv} (Gymnasium's keyword arguments, camelCase). */
 export interface TaxiOptions extends ToyTextRenderOptions {
@@ -244,7 +243,8 @@ function maskOf(state: number): Int8Array {
  * info.action_mask;                // Int8Array(6) [1, 1, 0, 0, 0, 0] ...
  * ```
  */
-export class TaxiEnv extends DiscreteMdpEnv {
+export class TaxiEnv extends ToyTextEnv {
+  protected override readonly defaultId = 'Taxi-v4';
   /** The four pickup/dropoff locations R, G, Y, B as `[row, column]`. */
   readonly locations: readonly (readonly [number, number])[] = locations;
   /** Whether moves are stochastic. */
@@ -259,7 +259,6 @@ export class TaxiEnv extends DiscreteMdpEnv {
   fickleStep = false;
   /** Frame `[width, height]` in pixels: `[550, 350]`. */
   readonly windowSize: readonly [number, number] = Object.freeze([windowWidth, windowHeight] as const);
-  readonly #humanRenderer: ((frame: RgbFrame) => void) | undefined;
   #taxiOrientation = 0;
 
   /**
@@ -303,7 +302,7 @@ export class TaxiEnv extends DiscreteMdpEnv {
     super({ mdp: { nStates: stateCount, nActions: actionCount, P }, initialStateDistribution });
     this.metadata = Object.freeze({ renderModes: Object.freeze(['human', 'ansi', 'rgb_array']), renderFps: 4 });
     this.renderMode = options.renderMode;
-    this.#humanRenderer = options.humanRenderer;
+    this.humanRenderer = options.humanRenderer;
     this.isRainy = isRainy;
     this.ficklePassenger = ficklePassenger;
     this.rainyProbability = rainyProbability;
@@ -403,26 +402,7 @@ export class TaxiEnv extends DiscreteMdpEnv {
     return { prob: 1.0, action_mask: maskOf(state) };
   }
 
-  /**
-   * Renders the map.
-   *
-   * @returns `'ansi'`: Gymnasium's text (taxi yellow, or green with the passenger aboard; passenger
-   *   blue; destination magenta; the last action in parentheses); `'rgb_array'`: a new 550x350
-   *   {@link RgbFrame}; `'human'`: `undefined` after passing the frame to `humanRenderer`; no mode:
-   *   `undefined` and a warning
-   */
-  override render(): RgbFrame | string | undefined {
-    return renderToyText({
-      mode: this.renderMode as ToyTextRenderMode | undefined,
-      id: this.spec?.id ?? 'Taxi-v4',
-      state: this.state,
-      humanRenderer: this.#humanRenderer,
-      text: () => this.#renderText(),
-      frame: () => this.#renderFrame(),
-    });
-  }
-
-  #renderText(): string {
+  protected override renderText(): string {
     const cells = taxiMap.map((line) => line.split(''));
     const [taxiRow, taxiColumn, passenger, destination] = this.decode(this.state);
     const taxiCell = cells[1 + taxiRow]!;
@@ -444,7 +424,7 @@ export class TaxiEnv extends DiscreteMdpEnv {
     return `${cells.map((row) => row.join('')).join('\n')}\n${footer}`;
   }
 
-  #renderFrame(): RgbFrame {
+  protected override renderFrame(): RgbFrame {
     const cellWidth = windowWidth / taxiMap[0]!.length;
     const cellHeight = windowHeight / taxiMap.length;
     const canvas = new Canvas(windowWidth, windowHeight);
