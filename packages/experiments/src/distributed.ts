@@ -11,12 +11,10 @@ import { availableParallelism, hostname } from 'node:os';
 import path from 'node:path';
 import { Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { Piscina } from 'piscina';
 import { aggregateResults, type SweepSummary } from './aggregate.js';
 import { optionError, RedisUnavailableError } from './errors.js';
-import { loadTrialRegistry, moduleUrl } from './execute.js';
-import type { PoolTask } from './pool-worker.js';
-import { defaultWorkerFile, sweepMetric, sweepPaths } from './runner.js';
+import { failedTrialRecord, loadTrialRegistry, moduleUrl, recordedError } from './execute.js';
+import { createTrialPool, sweepMetric, sweepPaths } from './runner.js';
 import { ResultsStore, type TrialRecord } from './store.js';
 import { expandSweep, type MetricChoice, type SweepDefinition, type TrialSpec, validateSweep } from './sweep.js';
 import type { TrialRegistry } from './trial.js';
@@ -499,14 +497,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<SweepWor
       emit({ type: 'redis-back' });
     }
   });
-  const pool = new Piscina<PoolTask, TrialRecord>({
-    filename: String(options.workerFile ?? defaultWorkerFile()),
-    minThreads: concurrency,
-    maxThreads: concurrency,
-    concurrentTasksPerWorker: 1,
-    idleTimeout: 60_000,
-    env: { ...process.env, TFKIT_WASM_THREADS: '1' },
-  });
+  const pool = createTrialPool(concurrency, options.workerFile);
   const storeRecord = async (record: TrialRecord): Promise<boolean> => {
     const written = await connection.eval(
       storeRecordScript,
@@ -535,18 +526,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<SweepWor
         // The worker thread died (out of memory, process.exit in a trial). Retry, and on the last
         // attempt record the failure so that the sweep ends.
         if (job.attemptsMade + 1 < (job.opts.attempts ?? 1)) throw error;
-        record = {
-          version: 1,
-          ...spec,
-          status: 'failed',
-          metrics: {},
-          curves: {},
-          artifacts: {},
-          error: { name: (error as Error).name ?? 'Error', message: (error as Error).message ?? String(error) },
-          startedAt: new Date().toISOString(),
-          wallSeconds: 0,
-          worker: `${hostname()}:${process.pid}`,
-        };
+        record = failedTrialRecord(spec, recordedError(error), `${hostname()}:${process.pid}`);
       }
       const stored = await storeRecord(record);
       emit({ type: 'trial-end', record, stored });
@@ -571,21 +551,16 @@ export async function startWorker(options: StartWorkerOptions): Promise<SweepWor
       const job = await Job.fromId<TrialJobData>(worker as never, jobId).catch(() => undefined);
       if (!job || (await job.getState()) !== 'failed') return;
       const { spec } = job.data;
-      await storeRecord({
-        version: 1,
-        ...spec,
-        status: 'failed',
-        metrics: {},
-        curves: {},
-        artifacts: {},
-        error: {
-          name: 'Tfkit_TrialLostError',
-          message: `the worker running this trial died ${(options.maxStalledCount ?? 2) + 1} times; see the workers' logs (out of memory?).`,
-        },
-        startedAt: new Date().toISOString(),
-        wallSeconds: 0,
-        worker: 'lost',
-      }).catch(() => {});
+      await storeRecord(
+        failedTrialRecord(
+          spec,
+          {
+            name: 'Tfkit_TrialLostError',
+            message: `the worker running this trial died ${(options.maxStalledCount ?? 2) + 1} times; see the workers' logs (out of memory?).`,
+          },
+          'lost',
+        ),
+      ).catch(() => {});
     })();
   });
   await worker.waitUntilReady();

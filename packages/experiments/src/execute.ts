@@ -40,6 +40,46 @@ function cpuSeconds(): number | undefined {
   }
 }
 
+/** What a failed record says of its error. */
+type RecordedError = NonNullable<TrialRecord['error']>;
+
+/**
+ * The `{ name, message, stack? }` a failed record stores for anything that was thrown.
+ *
+ * @internal
+ */
+export function recordedError(error: unknown): RecordedError {
+  return error instanceof Error
+    ? { name: error.name, message: error.message, ...(error.stack ? { stack: error.stack } : {}) }
+    : { name: 'Error', message: String(error) };
+}
+
+/**
+ * The record of a trial that failed outside its own code (its worker thread or process died):
+ * no metrics, the error, and `worker` saying where.
+ *
+ * @internal
+ */
+export function failedTrialRecord(spec: TrialSpec, error: RecordedError, worker: string): TrialRecord {
+  return {
+    version: 1,
+    sweep: spec.sweep,
+    trial: spec.trial,
+    trialId: spec.trialId,
+    configId: spec.configId,
+    parameters: spec.parameters,
+    seed: spec.seed,
+    status: 'failed',
+    metrics: {},
+    curves: {},
+    artifacts: {},
+    error,
+    startedAt: new Date().toISOString(),
+    wallSeconds: 0,
+    worker,
+  };
+}
+
 /**
  * Runs one trial and turns what happens into a {@link TrialRecord}: `'ok'` with its metrics,
  * curves and artifacts, or `'failed'` with the error (never throws for a trial's own error).
@@ -91,11 +131,15 @@ export async function executeTrial(
     const clean = checkTrialOutput(spec.trial, output);
     return { ...base, status: 'ok', ...clean, ...timing() } as TrialRecord;
   } catch (error) {
-    const failure =
-      error instanceof Error
-        ? { name: error.name, message: error.message, ...(error.stack ? { stack: error.stack } : {}) }
-        : { name: 'Error', message: String(error) };
-    return { ...base, status: 'failed', metrics: {}, curves: {}, artifacts: {}, error: failure, ...timing() };
+    return {
+      ...base,
+      status: 'failed',
+      metrics: {},
+      curves: {},
+      artifacts: {},
+      error: recordedError(error),
+      ...timing(),
+    };
   }
 }
 

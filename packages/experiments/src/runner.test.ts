@@ -58,16 +58,14 @@ describe('local runner', () => {
 
   it('records a trial that throws as failed and goes on; ranks by the metric', async () => {
     const outDir = await mkdtemp(path.join(tmpdir(), 'sweeps-'));
-    const result = await runSweep(
-      {
-        name: 'f',
-        trial: 'quadratic',
-        trialModules: [fixture],
-        grid: { fail: [false, true], x: [2, 3] },
-        seeds: [0, 1],
-      },
-      { outDir, concurrency: 2 },
-    );
+    const sweep: SweepDefinition = {
+      name: 'f',
+      trial: 'quadratic',
+      trialModules: [fixture],
+      grid: { fail: [false, true], x: [2, 3] },
+      seeds: [0, 1],
+    };
+    const result = await runSweep(sweep, { outDir, concurrency: 2 });
     expect(result.ran).toBe(8);
     expect(result.failed).toBe(4);
     const failed = result.records.filter((record) => record.status === 'failed');
@@ -75,16 +73,7 @@ describe('local runner', () => {
     expect(failed[0]!.error?.message).toMatch(/asked to fail/);
     expect(result.summary.best?.configuration.parameters).toMatchObject({ x: 3, fail: false });
     // Failed trials are complete: not run again unless asked.
-    const again = await runSweep(
-      {
-        name: 'f',
-        trial: 'quadratic',
-        trialModules: [fixture],
-        grid: { fail: [false, true], x: [2, 3] },
-        seeds: [0, 1],
-      },
-      { outDir, concurrency: 2 },
-    );
+    const again = await runSweep(sweep, { outDir, concurrency: 2 });
     expect(again.ran).toBe(0);
   });
 

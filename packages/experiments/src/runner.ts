@@ -6,7 +6,7 @@ import { writeFileAtomic } from '@tfkit/core/node';
 import { Piscina } from 'piscina';
 import { aggregateResults, type SweepSummary } from './aggregate.js';
 import { optionError } from './errors.js';
-import { executeTrial, loadTrialRegistry } from './execute.js';
+import { executeTrial, failedTrialRecord, loadTrialRegistry, recordedError } from './execute.js';
 import type { PoolTask } from './pool-worker.js';
 import { ResultsStore, type TrialRecord } from './store.js';
 import { expandSweep, type MetricChoice, type SweepDefinition, type TrialSpec, validateSweep } from './sweep.js';
@@ -93,6 +93,24 @@ export function sweepPaths(
     artifactRoot: path.join(directory, 'artifacts'),
     reportFile: path.join(directory, 'report.html'),
   };
+}
+
+/**
+ * The trial pool both runners use: `threads` worker threads, one trial each at a time, every
+ * thread's tfjs backend on one compute thread (`TFKIT_WASM_THREADS=1`) so that trials don't fight
+ * for cores.
+ *
+ * @internal
+ */
+export function createTrialPool(threads: number, workerFile: string | URL | undefined): Piscina<PoolTask, TrialRecord> {
+  return new Piscina<PoolTask, TrialRecord>({
+    filename: String(workerFile ?? defaultWorkerFile()),
+    minThreads: threads,
+    maxThreads: threads,
+    concurrentTasksPerWorker: 1,
+    idleTimeout: 60_000,
+    env: { ...process.env, TFKIT_WASM_THREADS: '1' },
+  });
 }
 
 /** The built pool worker next to this module, or the package's `dist/` one when running from source. */
@@ -206,14 +224,7 @@ export async function runSweep(definition: SweepDefinition, options: RunSweepOpt
       report();
     }
   } else if (pending.length > 0) {
-    const pool = new Piscina<PoolTask, TrialRecord>({
-      filename: String(options.workerFile ?? defaultWorkerFile()),
-      minThreads: lanes,
-      maxThreads: lanes,
-      concurrentTasksPerWorker: 1,
-      idleTimeout: 60_000,
-      env: { ...process.env, TFKIT_WASM_THREADS: '1' },
-    });
+    const pool = createTrialPool(lanes, options.workerFile);
     try {
       const lane = async () => {
         while (next < pending.length && !signal?.aborted) {
@@ -231,23 +242,7 @@ export async function runSweep(definition: SweepDefinition, options: RunSweepOpt
             running--;
             if (signal?.aborted) break;
             // The worker thread itself died (out of memory, process.exit in a trial): record it.
-            await finish({
-              version: 1,
-              sweep: spec.sweep,
-              trial: spec.trial,
-              trialId: spec.trialId,
-              configId: spec.configId,
-              parameters: spec.parameters,
-              seed: spec.seed,
-              status: 'failed',
-              metrics: {},
-              curves: {},
-              artifacts: {},
-              error: { name: (error as Error).name ?? 'Error', message: (error as Error).message ?? String(error) },
-              startedAt: new Date().toISOString(),
-              wallSeconds: 0,
-              worker: 'pool',
-            });
+            await finish(failedTrialRecord(spec, recordedError(error), 'pool'));
           }
           report();
         }
