@@ -27,6 +27,13 @@ export const convKernelWorkloads = [
     strides: 1,
   },
   {
+    label: 'DCGAN D: dW 4x4/2 [100,14,14,32]->64',
+    kernel: 'Conv2DBackpropFilter',
+    x: [100, 14, 14, 32],
+    filter: [4, 4, 32, 64],
+    strides: 2,
+  },
+  {
     label: 'MobileNet: dW 3x3/2 [16,128,128,3]->8',
     kernel: 'Conv2DBackpropFilter',
     x: [16, 128, 128, 3],

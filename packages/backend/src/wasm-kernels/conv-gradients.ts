@@ -67,6 +67,11 @@ export const convTuning = {
    * convolution (see `backpropFilterByConvolution`) instead of im2col, which copies x once per tap.
    */
   minTapsForConvolution: 4,
+  /**
+   * Strided filter gradients become a dilated convolution from this many taps (the DCGAN's 4x4/2);
+   * at 3x3/2 (MobileNet) im2col was as fast.
+   */
+  minTapsForStridedConvolution: 12,
   /** ... as long as XNNPACK's indirection buffer (filter taps x channels x output pixels pointers) stays this small. */
   maxIndirectionPointers: 1 << 22,
 };
@@ -108,15 +113,11 @@ export function conv2dBackpropFilter(args: {
     const patchSize = filterHeight * filterWidth * inChannels;
     const pixels = batchSize * outHeight * outWidth;
     if (pixels === 0 || patchSize * outChannels === 0) return scratch.release(scratch.zeros(filterShape));
+    const strided = strideHeight > 1 || strideWidth > 1;
     if (
-      strideHeight === 1 &&
-      strideWidth === 1 &&
       filterHeight * filterWidth >= convTuning.minTapsForConvolution &&
-      patchSize * outHeight * outWidth <= convTuning.maxIndirectionPointers &&
-      // tfjs sizes numeric-padding outputs with the filter height for both axes; such geometries
-      // (not a plain padded correlation) stay on im2col.
-      inHeight + info.padInfo.top + info.padInfo.bottom === outHeight + filterHeight - 1 &&
-      inWidth + info.padInfo.left + info.padInfo.right === outWidth + filterWidth - 1
+      (!strided || filterHeight * filterWidth >= convTuning.minTapsForStridedConvolution) &&
+      patchSize * outHeight * outWidth <= convTuning.maxIndirectionPointers
     ) {
       return scratch.release(backpropFilterByConvolution(scratch, x, dy, info));
     }
@@ -177,13 +178,14 @@ export function conv2dBackpropFilter(args: {
 }
 
 /**
- * Stride-1 `Conv2DBackpropFilter` as one convolution, with no im2col:
- * `dW[a,b,i,o] = Σ_{n,r,c} x[n, r+a-top, c+b-left, i] dy[n,r,c,o]` is the correlation of
+ * `Conv2DBackpropFilter` as one convolution, with no im2col:
+ * `dW[a,b,i,o] = Σ_{n,r,c} x[n, r·sh + a - top, c·sw + b - left, i] dy[n,r,c,o]` is the correlation of
  * `xᵀ = x[i, h, w, n]` (channels as the batch, the batch as input channels) with the filter
- * `dyᵀ = dy[r, c, n, o]` over xᵀ padded as the forward convolution was: its output is `[Ci, fh, fw, Co]`.
- * XNNPACK runs it as a GEMM with K = N·Ho·Wo on every thread, where im2col would write x once per
- * filter tap in JavaScript on the main thread. Stock `Transpose` / `PadV2` calls (C++) bring x and dy
- * into place and one `Transpose` brings the result back to `[fh, fw, Ci, Co]`.
+ * `dyᵀ = dy[r, c, n, o]` dilated by the stride, over xᵀ padded as the forward convolution was: its
+ * output is `[Ci, fh, fw, Co]`. XNNPACK runs it as a GEMM with K = N·Ho·Wo on every thread, where
+ * im2col would write x once per filter tap in JavaScript on the main thread. Stock `Transpose`,
+ * `Slice` and `PadV2` calls (C++) bring x and dy into place and one `Transpose` brings the result
+ * back to `[fh, fw, Ci, Co]`.
  */
 function backpropFilterByConvolution(
   scratch: Scratch,
@@ -191,8 +193,26 @@ function backpropFilterByConvolution(
   dy: tf.TensorInfo,
   info: tf.backend_util.Conv2DInfo,
 ): tf.TensorInfo {
-  const { top, bottom, left, right } = info.padInfo;
+  const { top, left } = info.padInfo;
+  const { inHeight, inWidth, filterHeight, filterWidth, outHeight, outWidth, strideHeight, strideWidth } = info;
+  // The rows and columns of padded x that the filter taps reach; the rest of x is never read (a
+  // stride that skips the last rows), and the rest of the padding is never needed.
+  const spanHeight = filterHeight + (outHeight - 1) * strideHeight;
+  const spanWidth = filterWidth + (outWidth - 1) * strideWidth;
+  const rows = Math.min(inHeight, spanHeight - top);
+  const columns = Math.min(inWidth, spanWidth - left);
+  if (rows <= 0 || columns <= 0) return scratch.zeros([filterHeight, filterWidth, info.inChannels, info.outChannels]);
   let xT = scratch.run('Transpose', { x }, { perm: [3, 1, 2, 0] });
+  if (rows < inHeight || columns < inWidth) {
+    const cropped = scratch.run('Slice', { x: xT }, {
+      begin: [0, 0, 0, 0],
+      size: [info.inChannels, rows, columns, info.batchSize],
+    } as unknown as tf.NamedAttrMap);
+    scratch.free(xT);
+    xT = cropped;
+  }
+  const bottom = spanHeight - top - rows;
+  const right = spanWidth - left - columns;
   if (top + bottom + left + right > 0) {
     // Padded here, and the convolution run with 'valid' padding: the stock wasm Conv2D mishandles
     // explicit padding with non-square filters (see conv-padding-fix.ts), and dyᵀ is Ho x Wo.
@@ -213,9 +233,9 @@ function backpropFilterByConvolution(
     strides: [1, 1],
     pad: 'valid',
     dataFormat: 'NHWC',
-    dilations: [1, 1],
+    dilations: [strideHeight, strideWidth],
   } as unknown as tf.NamedAttrMap);
-  const expected = [info.inChannels, info.filterHeight, info.filterWidth, info.outChannels];
+  const expected = [info.inChannels, filterHeight, filterWidth, info.outChannels];
   if (product.shape.some((size, axis) => size !== expected[axis])) {
     throw new WasmKernelError({
       kernelName: 'Conv2DBackpropFilter',

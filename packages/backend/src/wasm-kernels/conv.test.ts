@@ -258,39 +258,62 @@ describe('Conv2D gradients on wasm match cpu', () => {
     }
   });
 
-  it('Conv2DBackpropFilter as one convolution for stride 1 (book DCGAN-like 5x5 same, 3x3 valid)', async () => {
-    for (const [xShape, filterShape, pad] of [
-      [[3, 10, 10, 6], [5, 5, 6, 4], 'same'],
-      [[2, 9, 7, 3], [3, 3, 3, 5], 'valid'],
-      [
-        [2, 8, 8, 4],
-        [3, 2, 4, 3],
+  it('Conv2DBackpropFilter as one convolution at stride 1 and as a dilated one at strides 2 and 3', async () => {
+    const saved = convTuning.minTapsForStridedConvolution;
+    convTuning.minTapsForStridedConvolution = 4;
+    try {
+      for (const [xShape, filterShape, pad, strides] of [
+        [[3, 10, 10, 6], [5, 5, 6, 4], 'same', 1],
+        [[2, 9, 7, 3], [3, 3, 3, 5], 'valid', 1],
+        [[3, 28, 28, 1], [4, 4, 1, 6], 'same', 2],
+        [[2, 14, 14, 5], [4, 4, 5, 3], 'same', 2],
+        [[2, 11, 9, 3], [3, 2, 3, 4], 'valid', 3],
+        [[2, 12, 13, 2], [2, 3, 2, 3], 2, [3, 2]],
+        [[1, 9, 9, 2], [2, 2, 2, 2], 'same', 3],
         [
-          [0, 0],
-          [1, 1],
-          [0, 1],
-          [0, 0],
+          [2, 8, 8, 4],
+          [3, 2, 4, 3],
+          [
+            [0, 0],
+            [1, 1],
+            [0, 1],
+            [0, 0],
+          ],
+          1,
         ],
-      ],
-    ] as Array<[Shape4, Shape4, Pad]>) {
-      const next = random(xShape[1] * 100 + filterShape[0]);
-      const info = tf.backend_util.computeConv2DInfo(xShape, filterShape, 1, 1, pad as 'same');
-      const dyShape: Shape4 = [xShape[0], info.outHeight, info.outWidth, filterShape[3]];
-      const xValues = values(next, xShape);
-      const dyValues = values(next, dyShape);
-      await expectSameOnBothBackends(`${xShape} ${filterShape} ${JSON.stringify(pad)}`, () => {
-        const x = tf.tensor4d(xValues, xShape);
-        const dy = tf.tensor4d(dyValues, dyShape);
-        return [
-          tf
-            .engine()
-            .runKernel(
-              'Conv2DBackpropFilter',
-              { x, dy },
-              { strides: [1, 1], pad, dataFormat: 'NHWC', filterShape },
-            ) as tf.Tensor,
-        ];
-      });
+        [
+          [2, 9, 8, 4],
+          [4, 4, 4, 3],
+          [
+            [0, 0],
+            [2, 0],
+            [1, 2],
+            [0, 0],
+          ],
+          2,
+        ],
+      ] as Array<[Shape4, Shape4, Pad, number | [number, number]]>) {
+        const next = random(xShape[1] * 100 + filterShape[0]);
+        const info = tf.backend_util.computeConv2DInfo(xShape, filterShape, strides, 1, pad as 'same');
+        const dyShape: Shape4 = [xShape[0], info.outHeight, info.outWidth, filterShape[3]];
+        const xValues = values(next, xShape);
+        const dyValues = values(next, dyShape);
+        await expectSameOnBothBackends(`${xShape} ${filterShape} ${JSON.stringify(pad)} /${strides}`, () => {
+          const x = tf.tensor4d(xValues, xShape);
+          const dy = tf.tensor4d(dyValues, dyShape);
+          return [
+            tf
+              .engine()
+              .runKernel(
+                'Conv2DBackpropFilter',
+                { x, dy },
+                { strides, pad, dataFormat: 'NHWC', filterShape },
+              ) as tf.Tensor,
+          ];
+        });
+      }
+    } finally {
+      convTuning.minTapsForStridedConvolution = saved;
     }
   });
 

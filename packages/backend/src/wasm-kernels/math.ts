@@ -1,4 +1,5 @@
 import { makeCast, makeIdentity } from './identity.js';
+import { makeLeakyRelu } from './leaky-relu.js';
 import { makeBatchMatMul, makeFusedMatMul } from './mat-mul.js';
 import { makeMaxPoolGrad } from './max-pool-grad.js';
 import { makeReduce } from './reduce.js';
@@ -15,6 +16,7 @@ export const mathKernelNames = [
   'MaxPoolGrad',
   'Identity',
   'Cast',
+  'LeakyRelu',
 ] as const;
 
 /**
@@ -27,6 +29,7 @@ export const mathKernelNames = [
  * - `MaxPoolGrad`: correct for windows whose maximum is negative.
  * - `Identity`, `Cast` to the same dtype: share the input's data like cpu instead of copying it
  *   (tfjs clones every tensor saved for the backward pass).
+ * - `LeakyRelu`: `x * step(x, alpha)` in two vectorised kernels instead of a scalar loop.
  *
  * @returns names registered by this call (empty when already registered)
  */
@@ -43,5 +46,6 @@ export function registerMathKernels(): string[] {
   register('MaxPoolGrad', makeMaxPoolGrad);
   register('Identity', makeIdentity);
   register('Cast', makeCast);
+  register('LeakyRelu', makeLeakyRelu);
   return registered;
 }
