@@ -6,8 +6,8 @@
 // prints and writes a markdown table (mean ± std over seeds) and a 10x10 grid per run.
 //
 //   pnpm build && node scripts/evaluate-presets.mjs [--budgets 2,5,15] [--unit wall|cpu]
-//     [--budget-seconds 60,120] [--seeds 1,2,3] [--variants dcgan,dcgan+ema,...] [--data full|embedded]
-//     [--batch 64] [--score-count 1000] [--out gan-eval] [--list]
+//     [--budget-seconds 60,120] [--seeds 1,2,3] [--variants dcgan-r1,dcgan,...] [--data full|embedded]
+//     [--batch N (overrides every variant's)] [--score-count 1000] [--out gan-eval] [--list]
 //
 // --budgets are minutes; --budget-seconds overrides them (for scaled-down runs). --unit cpu budgets
 // by this process's CPU time (process.cpuUsage) instead of wall time: on a shared, loaded machine
@@ -27,35 +27,63 @@ const value = (name, fallback) => {
 };
 
 const adam = (learningRate) => ({ kind: 'adam', learningRate, beta1: 0.5 });
-/** Each variant: a preset plus createGan options; `schedule` options are filled from the run's estimated iterations. */
+const lr = (generator, discriminator = generator) => ({
+  generatorOptimizer: adam(generator),
+  discriminatorOptimizer: adam(discriminator),
+});
+/** `dcgan-tuned` as round 1 shipped it (the CLI's `--model dcgan` before issue 16): Adam 2e-4, no EMA. */
+const round1 = { ema: 0, ...lr(2e-4) };
+/**
+ * Each variant: a preset, createGan options and a batch size (the preset's when absent and no --batch);
+ * `decayOverRun` / `noiseOverRun` options are filled from the run's estimated iterations. The
+ * screening variants (batch 64) start from round 1's settings and change one or two things.
+ */
 const variants = {
+  'dcgan-r1': {
+    preset: 'dcgan-tuned',
+    options: round1,
+    batchSize: 100,
+    note: "round 1's `tfkit gan train --model dcgan`: Adam 2e-4, batch 100, no EMA",
+  },
   dcgan: {
     preset: 'dcgan-tuned',
-    options: { ema: 0 },
-    note: "today's `dcgan` (the CLI's name for dcgan-tuned), no EMA",
+    options: {},
+    note: 'dcgan-tuned with its defaults now: Adam 8e-4, batch 32, EMA 0.999',
   },
-  'dcgan+ema': { preset: 'dcgan-tuned', options: { ema: 0.999 } },
-  'dcgan+ttur': {
+  'dcgan@64': { preset: 'dcgan-tuned', options: round1, batchSize: 64 },
+  'dcgan+ema': { preset: 'dcgan-tuned', options: { ...round1, ema: 0.999 }, batchSize: 64 },
+  'dcgan+ema+hinge': { preset: 'dcgan-tuned', options: { ...round1, ema: 0.999, loss: 'hinge' }, batchSize: 64 },
+  'dcgan+ema@32': { preset: 'dcgan-tuned', options: { ...round1, ema: 0.999 }, batchSize: 32 },
+  'dcgan+ema+lr4': { preset: 'dcgan-tuned', options: { ema: 0.999, ...lr(4e-4) }, batchSize: 64 },
+  'dcgan+ema+lr4@32': { preset: 'dcgan-tuned', options: { ema: 0.999, ...lr(4e-4) }, batchSize: 32 },
+  'dcgan+ema+lr4+d8': { preset: 'dcgan-tuned', options: { ema: 0.999, ...lr(4e-4, 8e-4) }, batchSize: 64 },
+  'dcgan+ema+lr8': { preset: 'dcgan-tuned', options: { ema: 0.999, ...lr(8e-4) }, batchSize: 64 },
+  'dcgan+ema+lr8@32': { preset: 'dcgan-tuned', options: { ema: 0.999, ...lr(8e-4) }, batchSize: 32 },
+  'dcgan+ema+lr8@16': { preset: 'dcgan-tuned', options: { ema: 0.999, ...lr(8e-4) }, batchSize: 16 },
+  'dcgan+ema+lr16': { preset: 'dcgan-tuned', options: { ema: 0.999, ...lr(1.6e-3) }, batchSize: 64 },
+  'dcgan+ema+lr16@32': { preset: 'dcgan-tuned', options: { ema: 0.999, ...lr(1.6e-3) }, batchSize: 32 },
+  'dcgan+ttur': { preset: 'dcgan-tuned', options: { ...round1, ...lr(1e-4, 4e-4) }, batchSize: 64 },
+  'dcgan+ema+ttur': { preset: 'dcgan-tuned', options: { ema: 0.999, ...lr(1e-4, 4e-4) }, batchSize: 64 },
+  'dcgan+hinge': { preset: 'dcgan-tuned', options: { ...round1, loss: 'hinge' }, batchSize: 64 },
+  'dcgan+smooth': { preset: 'dcgan-tuned', options: { ...round1, labelSmoothing: 0.1 }, batchSize: 64 },
+  'dcgan+noise': {
     preset: 'dcgan-tuned',
-    options: { ema: 0, generatorOptimizer: adam(1e-4), discriminatorOptimizer: adam(4e-4) },
+    options: { ...round1, instanceNoise: 0.1 },
+    batchSize: 64,
+    noiseOverRun: true,
   },
-  'dcgan+hinge': { preset: 'dcgan-tuned', options: { ema: 0, loss: 'hinge' } },
-  'dcgan+smooth': { preset: 'dcgan-tuned', options: { ema: 0, labelSmoothing: 0.1 } },
-  'dcgan+noise': { preset: 'dcgan-tuned', options: { ema: 0, instanceNoise: 0.1 }, noiseOverRun: true },
-  'dcgan+lr-decay': { preset: 'dcgan-tuned', options: { ema: 0 }, decayOverRun: true },
-  'dcgan+ema+ttur': {
-    preset: 'dcgan-tuned',
-    options: { ema: 0.999, generatorOptimizer: adam(1e-4), discriminatorOptimizer: adam(4e-4) },
-  },
-  'dcgan-wide': { preset: 'dcgan-wide', options: { ema: 0 } },
-  'dcgan-wide+ema': { preset: 'dcgan-wide', options: { ema: 0.999 } },
-  'dense-tuned': { preset: 'dense-tuned', options: { ema: 0 } },
-  'dense-tuned+ema': { preset: 'dense-tuned', options: { ema: 0.999 } },
+  'dcgan+lr-decay': { preset: 'dcgan-tuned', options: round1, batchSize: 64, decayOverRun: true },
+  'dcgan+lr-decay-now': { preset: 'dcgan-tuned', options: {}, decayOverRun: true },
+  'dcgan-wide': { preset: 'dcgan-wide', options: { ema: 0 }, batchSize: 64 },
+  'dcgan-wide+ema': { preset: 'dcgan-wide', options: { ema: 0.999 }, batchSize: 64 },
+  'dcgan-wide+ema+lr4': { preset: 'dcgan-wide', options: { ema: 0.999, ...lr(4e-4) }, batchSize: 64 },
+  'dense-tuned': { preset: 'dense-tuned', options: { ema: 0 }, batchSize: 64 },
+  'dense-tuned+ema': { preset: 'dense-tuned', options: { ema: 0.999 }, batchSize: 64 },
 };
 
 if (args.includes('--list')) {
   for (const [name, variant] of Object.entries(variants))
-    console.log(`${name}: ${variant.preset} ${JSON.stringify(variant.options)}`);
+    console.log(`${name}: ${variant.preset} batch ${variant.batchSize ?? 'preset'} ${JSON.stringify(variant.options)}`);
   process.exit(0);
 }
 
@@ -67,9 +95,9 @@ const budgets = value('budget-seconds', undefined)
       .split(',')
       .map((minutes) => Number(minutes) * 60);
 const seeds = value('seeds', '1,2,3').split(',').map(Number);
-const names = value('variants', 'dcgan,dcgan+ema,dcgan-wide+ema,dense-tuned+ema').split(',');
+const names = value('variants', 'dcgan-r1,dcgan').split(',');
 for (const name of names) if (!variants[name]) throw new Error(`unknown variant ${name}; --list shows them`);
-const batchSize = Number(value('batch', 64));
+const batchOverride = value('batch', undefined) === undefined ? undefined : Number(value('batch'));
 const scoreCount = Number(value('score-count', 1000));
 const dataSource = value('data', 'full');
 const out = path.resolve(value('out', 'gan-eval'));
@@ -78,7 +106,7 @@ const info = await ensureBackend({ log: false });
 const startLoad = os.loadavg();
 console.log(`${info.reason}`);
 console.log(
-  `budgets ${budgets.map((seconds) => `${seconds} s`).join(', ')} of ${unit === 'cpu' ? 'process CPU time' : 'wall time'}; seeds ${seeds.join(', ')}; batch ${batchSize}; data ${dataSource}; load average ${startLoad.map((load) => load.toFixed(2)).join(' ')}`,
+  `budgets ${budgets.map((seconds) => `${seconds} s`).join(', ')} of ${unit === 'cpu' ? 'process CPU time' : 'wall time'}; seeds ${seeds.join(', ')}; batch ${batchOverride ?? "each variant's"}; data ${dataSource}; load average ${startLoad.map((load) => load.toFixed(2)).join(' ')}`,
 );
 
 const train = await loadFashionMnist(
@@ -128,9 +156,18 @@ const cpuNow = () => {
   return (used.user + used.system) / 1e6;
 };
 
+/** The batch size `trainGan` picks for a preset (`gan.batchSize`). */
+function presetBatchSize(preset) {
+  const gan = createGan({ preset });
+  const { batchSize } = gan;
+  gan.dispose();
+  return batchSize;
+}
+
 async function runOnce(name, budget, seed) {
   const variant = variants[name];
   const options = { ...variant.options };
+  const batchSize = batchOverride ?? variant.batchSize ?? presetBatchSize(variant.preset);
   // Estimate the run's iterations from a short timing (for the schedules that span the run).
   if (variant.decayOverRun || variant.noiseOverRun) {
     const probe = createGan({ preset: variant.preset, seed });
@@ -170,6 +207,7 @@ async function runOnce(name, budget, seed) {
     name,
     budget,
     seed,
+    batchSize,
     iterations: gan.iteration,
     fid: score.fid,
     classEntropy: score.classEntropy,
@@ -207,19 +245,19 @@ for (const budget of budgets) {
 }
 const endLoad = os.loadavg();
 const lines = [
-  `Budget: ${unit === 'cpu' ? 'process CPU seconds of training' : 'wall-clock seconds of training'}; batch ${batchSize}; ${dataSource === 'full' ? 'full Fashion-MNIST (60,000 train, FID against the 10,000 test images)' : 'embedded subset (2,000 train, 1,000 test)'}; ${scoreCount} samples per score; seeds ${seeds.join(', ')}; backend ${info.name}. Load average at start ${startLoad.map((load) => load.toFixed(2)).join(' ')}, at end ${endLoad.map((load) => load.toFixed(2)).join(' ')}.`,
+  `Budget: ${unit === 'cpu' ? 'process CPU seconds of training' : 'wall-clock seconds of training'}; batch as in the table; ${dataSource === 'full' ? 'full Fashion-MNIST (60,000 train, FID against the 10,000 test images)' : 'embedded subset (2,000 train, 1,000 test)'}; ${scoreCount} samples per score; seeds ${seeds.join(', ')}; backend ${info.name}. Load average at start ${startLoad.map((load) => load.toFixed(2)).join(' ')}, at end ${endLoad.map((load) => load.toFixed(2)).join(' ')}.`,
   '',
-  '| budget | variant | FID (mean ± std) | class entropy (bits) | NN distance / real NN distance | iterations | CPU s | wall s |',
-  '| --- | --- | --- | --- | --- | --- | --- | --- |',
-  `| | real images (train vs test) | ${realScore.fid.toFixed(1)} | ${realScore.classEntropy.toFixed(2)} | 1.00 | | | |`,
-  `| | uniform noise | ${noiseScore.fid.toFixed(1)} | ${noiseScore.classEntropy.toFixed(2)} | | | | |`,
+  '| budget | variant | batch | FID (mean ± std) | class entropy (bits) | NN distance / real NN distance | iterations | CPU s | wall s |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  `| | real images (train vs test) | | ${realScore.fid.toFixed(1)} | ${realScore.classEntropy.toFixed(2)} | 1.00 | | | |`,
+  `| | uniform noise | | ${noiseScore.fid.toFixed(1)} | ${noiseScore.classEntropy.toFixed(2)} | | | | |`,
 ];
 for (const budget of budgets) {
   for (const name of names) {
     const runs = results.filter((result) => result.budget === budget && result.name === name);
     const pick = (key) => meanStd(runs.map((run) => run[key]));
     lines.push(
-      `| ${budget} s | ${name} | ${format(pick('fid'))} | ${format(pick('classEntropy'), 2)} | ${format(pick('neighbourRatio'), 2)} | ${format(pick('iterations'), 0)} | ${format(pick('cpuSeconds'), 0)} | ${format(pick('wallSeconds'), 0)} |`,
+      `| ${budget} s | ${name} | ${runs[0]?.batchSize} | ${format(pick('fid'))} | ${format(pick('classEntropy'), 2)} | ${format(pick('neighbourRatio'), 2)} | ${format(pick('iterations'), 0)} | ${format(pick('cpuSeconds'), 0)} | ${format(pick('wallSeconds'), 0)} |`,
     );
   }
 }
@@ -229,6 +267,6 @@ await mkdir(out, { recursive: true });
 await writeFile(path.join(out, 'results.md'), `${table}\n`);
 await writeFile(
   path.join(out, 'results.json'),
-  JSON.stringify({ unit, budgets, seeds, batchSize, realScore, noiseScore, realNeighbour, results }, null, 2),
+  JSON.stringify({ unit, budgets, seeds, batchOverride, realScore, noiseScore, realNeighbour, results }, null, 2),
 );
 scorer.dispose();

@@ -220,6 +220,8 @@ export class Gan {
   readonly classes: number;
   /** Seed of the initialisers. */
   readonly seed: number;
+  /** Batch size `trainGan` uses when its options name none: the preset's (32 for `'dcgan-tuned'`), else 100. */
+  readonly batchSize: number;
   /** The generator network; `generator.model` is a `tf.LayersModel`. */
   readonly generator: Network;
   /** The discriminator network; its model ends in a sigmoid. */
@@ -242,6 +244,7 @@ export class Gan {
     this.preset = options.preset;
     this.style = options.style;
     this.seed = options.seed;
+    this.batchSize = definition.batchSize ?? 100;
     this.nZ = definition.nZ;
     this.classes = definition.classes;
     this.generator = definition.generator(new LayerFactory(deriveSeed(options.seed, 1), 'g'));

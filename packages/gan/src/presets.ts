@@ -9,7 +9,10 @@ import { buildNetwork, type LayerFactory, type Network } from './networks.js';
  * - `'dense'`: the book's dense GAN (G 1,526,288 params, D 201,217).
  * - `'dcgan'`: the book's DCGAN (G 21,162,496 params, D 14,209).
  * - `'dense-tuned'`: a dense GAN with batch norm in the generator, a wider discriminator and Adam 2e-4, beta1 0.5.
- * - `'dcgan-tuned'`: a standard DCGAN (transposed convolutions, batch norm, a generator ending in a convolution).
+ * - `'dcgan-tuned'`: a standard DCGAN (transposed convolutions, batch norm, a generator ending in a convolution),
+ *   trained for quality per CPU-second: Adam 8e-4 (beta1 0.5) on both networks, batch 32, and an EMA
+ *   of the generator's weights (decay 0.999) for sampling. At a 2-minute budget on 2 cores this
+ *   halved FID against the same network at Adam 2e-4, batch 100, no EMA (scripts/evaluate-presets.mjs).
  * - `'dcgan-wide'`: `'dcgan-tuned'` at twice the width (128 filters at 7x7 in G, 64/128 in D).
  * - `'conditional'`: `'dense-tuned'` with a one-hot class label fed to both networks.
  */
@@ -30,6 +33,8 @@ export interface PresetDefinition {
   optimizers: Record<GanStyle, { generator: OptimizerSpec; discriminator: OptimizerSpec }>;
   /** Training settings that differ from the defaults (no EMA, non-saturating loss, no smoothing or noise). */
   training?: Partial<GanTrainingSettings>;
+  /** Batch size `trainGan` uses when the caller does not choose one. @defaultValue `100` */
+  batchSize?: number;
   /** Builds the generator. */
   generator(factory: LayerFactory): Network;
   /** Builds the discriminator. */
@@ -45,6 +50,12 @@ const bookOptimizers: PresetDefinition['optimizers'] = {
 const tunedOptimizers: PresetDefinition['optimizers'] = {
   split: { generator: tunedAdam, discriminator: tunedAdam },
   stacked: { generator: tunedAdam, discriminator: tunedAdam },
+};
+/** The tuned DCGAN's Adam: 4x the usual DCGAN rate, which the EMA and batch 32 keep stable (issue 16). */
+const fastAdam: OptimizerSpec = { kind: 'adam', learningRate: 8e-4, beta1: 0.5 };
+const fastOptimizers: PresetDefinition['optimizers'] = {
+  split: { generator: fastAdam, discriminator: fastAdam },
+  stacked: { generator: fastAdam, discriminator: fastAdam },
 };
 
 function dense(
@@ -233,7 +244,9 @@ export const presets: Record<GanPreset, PresetDefinition> = {
     nZ: 100,
     classes: 0,
     defaultStyle: 'split',
-    optimizers: tunedOptimizers,
+    optimizers: fastOptimizers,
+    training: { ema: 0.999 },
+    batchSize: 32,
     ...tunedDcgan(64),
   },
   'dcgan-wide': {

@@ -83,7 +83,7 @@ export interface TrainGanCallbacks {
 export interface TrainGanOptions {
   /** Total epochs (including those a resumed checkpoint already did). */
   epochs: number;
-  /** Real images per discriminator step (and fakes per step). @defaultValue `100` */
+  /** Real images per discriminator step (and fakes per step). @defaultValue `gan.batchSize` (the preset's: 32 for `'dcgan-tuned'`, else 100) */
   batchSize?: number;
   /** Seed of shuffling, noise and dropout. @defaultValue `0` */
   seed?: number;
@@ -182,7 +182,7 @@ export function zTestImages(gan: Gan, seed: number, count = 100): Uint8Array {
  */
 export async function trainGan(gan: Gan, data: GanData, options: TrainGanOptions): Promise<TrainGanResult> {
   const count = checkData(data, gan.classes > 0);
-  const batchSize = options.batchSize ?? 100;
+  const batchSize = options.batchSize ?? gan.batchSize;
   const seed = options.seed ?? 0;
   if (!Number.isInteger(options.epochs) || options.epochs < 0) {
     throw optionError('epochs', `must be a non-negative integer, got ${options.epochs}. Pass e.g. 5.`, options.epochs);

@@ -268,3 +268,41 @@ describe('loss variants, smoothing, instance noise and the learning-rate schedul
     expect(() => createGan({ learningRateSchedule: { steps: 0, final: 0.1 } })).toThrow(/learningRateSchedule/);
   });
 });
+
+describe("the tuned DCGAN's defaults (the best combination at equal wall time)", () => {
+  it('trains with Adam 8e-4 (beta1 0.5) on both networks and keeps an EMA of 0.999', () => {
+    const real = batch(4);
+    const adam = (learningRate: number) => ({ kind: 'adam' as const, learningRate, beta1: 0.5 });
+    const weightsAfterStep = (options: Parameters<typeof createGan>[0]) => {
+      const gan = createGan({ preset: 'dcgan-tuned', seed: 3, ...options });
+      gan.trainStep(real, undefined, 4);
+      const result = { weights: digest(gan.getState().weights), ema: gan.settings.ema };
+      gan.dispose();
+      return result;
+    };
+    const defaults = weightsAfterStep({});
+    expect(defaults.ema).toBe(0.999);
+    expect(weightsAfterStep({ generatorOptimizer: adam(8e-4), discriminatorOptimizer: adam(8e-4) })).toEqual(defaults);
+    expect(weightsAfterStep({ generatorOptimizer: adam(2e-4), discriminatorOptimizer: adam(2e-4) }).weights).not.toBe(
+      defaults.weights,
+    );
+    real.dispose();
+  });
+
+  it("lets trainGan use the preset's batch size when the options name none (32 here, 100 for the others)", async () => {
+    const tuned = createGan({ preset: 'dcgan-tuned', seed: 1 });
+    const dense = createGan({ preset: 'dense-tuned', seed: 1 });
+    expect([tuned.batchSize, dense.batchSize]).toEqual([32, 100]);
+    const perEpoch: number[] = [];
+    await trainGan(tuned, data, {
+      epochs: 1,
+      log: false,
+      onBatchEnd: (_, logs) => void perEpoch.push(logs.batchesPerEpoch),
+    });
+    expect(perEpoch).toEqual([1]); // 60 images in batches of 32
+    // 60 images cannot fill dense-tuned's default batch of 100.
+    await expect(trainGan(dense, data, { epochs: 1, log: false })).rejects.toThrow(/batchSize/);
+    tuned.dispose();
+    dense.dispose();
+  });
+});

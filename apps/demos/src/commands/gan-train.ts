@@ -40,7 +40,13 @@ export const ganTrainCommand: Command = {
       description: 'train on at most N images (class-balanced)',
       min: 1,
     },
-    { name: 'batch-size', type: 'integer', placeholder: 'N', description: 'images per batch', default: 100, min: 1 },
+    {
+      name: 'batch-size',
+      type: 'integer',
+      placeholder: 'N',
+      description: "images per batch (default: the model's, 32 for dcgan, else 100)",
+      min: 1,
+    },
     {
       name: 'sample-every',
       type: 'integer',
@@ -75,17 +81,19 @@ export const ganTrainCommand: Command = {
       : await datasets.loadEmbeddedFashionMnist({ split: 'train' });
     const limit = context.options.images === undefined ? dataset.count : Number(context.options.images);
     const data = balancedSubset(dataset, limit);
-    const batchSize = Number(context.options.batchSize);
-    if (batchSize > data.count)
-      throw new CliUsageError({
-        message: `--batch-size ${batchSize} is larger than the ${data.count} training images.`,
-      });
     const epochs = Number(context.options.epochs);
     const gan = gans.createGan({
       preset: model.preset,
       seed: context.seed,
       ...(model.style ? { style: model.style } : {}),
     });
+    const batchSize = context.options.batchSize === undefined ? gan.batchSize : Number(context.options.batchSize);
+    if (batchSize > data.count) {
+      gan.dispose();
+      throw new CliUsageError({
+        message: `--batch-size ${batchSize} is larger than the ${data.count} training images.`,
+      });
+    }
     try {
       const counts = gan.parameterCounts();
       context.note(

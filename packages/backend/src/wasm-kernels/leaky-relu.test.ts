@@ -102,7 +102,7 @@ describe('LeakyRelu on wasm', () => {
         .sum(),
     )(x);
     const values = Array.from(second.dataSync());
-    [0.08, 0.08, 2, 2].forEach((want, index) => expect(values[index]).toBeCloseTo(want, 6));
+    for (const [index, want] of [0.08, 0.08, 2, 2].entries()) expect(values[index]).toBeCloseTo(want, 6);
     x.dispose();
     second.dispose();
   });
