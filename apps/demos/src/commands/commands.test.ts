@@ -62,6 +62,30 @@ describe('bad input exits 2 with one clear message', () => {
   });
 });
 
+describe('gan train', () => {
+  it("uses the model's batch size unless --batch-size says otherwise (32 for dcgan)", async () => {
+    const out = path.join(scratch, 'gan-dcgan');
+    const result = await cli('gan', 'train', '--model', 'dcgan', '--epochs', '1', '--images', '40', '--out', out);
+    expect(result.err).toMatch(/40 images, batch 32/);
+    expect(result.code).toBe(0);
+    expect(readFileSync(path.join(out, 'epoch-0001.png')).subarray(1, 4).toString()).toBe('PNG');
+    const tooLarge = await cli(
+      'gan',
+      'train',
+      '--model',
+      'dcgan',
+      '--images',
+      '40',
+      '--batch-size',
+      '50',
+      '--out',
+      out,
+    );
+    expect(tooLarge.code).toBe(2);
+    expectOneLineError(tooLarge, /--batch-size 50 is larger than the 40 training images/);
+  }, 120_000);
+});
+
 describe('gym-lite commands', () => {
   it('lists CartPole-v0 and v1 with their limits', async () => {
     const result = await cli('gym', 'list', '--json');

@@ -97,7 +97,7 @@ export const ganTrainCommand: Command = {
     try {
       const counts = gan.parameterCounts();
       context.note(
-        `${String(context.options.model)}: generator ${counts.generator.toLocaleString('en-US')} parameters, discriminator ${counts.discriminator.toLocaleString('en-US')}; ${data.count} images`,
+        `${String(context.options.model)}: generator ${counts.generator.toLocaleString('en-US')} parameters, discriminator ${counts.discriminator.toLocaleString('en-US')}; ${data.count} images, batch ${batchSize}`,
       );
       const batches = Math.floor(data.count / batchSize);
       const progress = context.progress('gan', epochs * batches);
