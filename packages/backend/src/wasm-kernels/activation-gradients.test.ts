@@ -1,31 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectWasmMatchesCpu, valuesOn } from '../__fixtures__/compare-backends.js';
+import {
+  expectWasmMatchesCpu,
+  kernelNames,
+  randomValues,
+  valuesOn,
+  wasmDataIds,
+} from '../__fixtures__/compare-backends.js';
 import { ensureBackend } from '../ensure-backend.js';
-import { expectNoTensorLeak, seededRandom as generator } from '../testing.js';
+import { expectNoTensorLeak } from '../testing.js';
 import { activationGradKernelName, registerActivationGradients } from './activation-gradients.js';
-
-function randomValues(seed: number, size: number, scale: number): Float32Array {
-  const random = generator(seed);
-  const values = new Float32Array(size);
-  for (let i = 0; i < size; i++) values[i] = (random() * 2 - 1) * scale;
-  return values;
-}
-
-/** The wasm backend's count of live data ids (tensor buffers on the heap). */
-function wasmDataIds(): number {
-  return (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
-}
-
-/** Kernel names run by `fn` on the active backend. */
-async function kernelNames(fn: () => tf.Tensor): Promise<string[]> {
-  const profile = await tf.profile(() => {
-    const result = fn();
-    result.dataSync();
-    result.dispose();
-  });
-  return profile.kernels.map((kernel) => kernel.name);
-}
 
 beforeAll(async () => {
   await ensureBackend({ prefer: ['wasm'], log: false, env: {} });

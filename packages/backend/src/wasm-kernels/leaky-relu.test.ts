@@ -1,27 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { valuesOn } from '../__fixtures__/compare-backends.js';
+import { kernelNames, randomValues, valuesOn } from '../__fixtures__/compare-backends.js';
 import { ensureBackend } from '../ensure-backend.js';
-import { expectNoTensorLeak, seededRandom as generator } from '../testing.js';
+import { expectNoTensorLeak } from '../testing.js';
 import { registerLeakyReluGradient, stockLeakyReluGradient } from './leaky-relu.js';
 import { registerMathKernels } from './math.js';
-
-function randomValues(seed: number, size: number, scale: number): Float32Array {
-  const random = generator(seed);
-  const values = new Float32Array(size);
-  for (let i = 0; i < size; i++) values[i] = (random() * 2 - 1) * scale;
-  return values;
-}
-
-/** Kernel names run by `fn` on the active backend. */
-async function kernelNames(fn: () => tf.Tensor): Promise<string[]> {
-  const profile = await tf.profile(() => {
-    const result = fn();
-    result.dataSync();
-    result.dispose();
-  });
-  return profile.kernels.map((kernel) => kernel.name);
-}
 
 /** Asserts bit-identical float32 values (signed zeros and NaN included). */
 function expectIdentical(actual: Float32Array, expected: Float32Array, label: string): void {
