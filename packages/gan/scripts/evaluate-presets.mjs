@@ -73,7 +73,12 @@ const variants = {
     noiseOverRun: true,
   },
   'dcgan+lr-decay': { preset: 'dcgan-tuned', options: round1, batchSize: 64, decayOverRun: true },
+  // The `-now` variants add one option to dcgan-tuned's current defaults (Adam 8e-4, EMA, batch 32).
   'dcgan+lr-decay-now': { preset: 'dcgan-tuned', options: {}, decayOverRun: true },
+  'dcgan-no-ema-now': { preset: 'dcgan-tuned', options: { ema: 0 } },
+  'dcgan+hinge-now': { preset: 'dcgan-tuned', options: { loss: 'hinge' } },
+  'dcgan+smooth-now': { preset: 'dcgan-tuned', options: { labelSmoothing: 0.1 } },
+  'dcgan+noise-now': { preset: 'dcgan-tuned', options: { instanceNoise: 0.1 }, noiseOverRun: true },
   'dcgan-wide': { preset: 'dcgan-wide', options: { ema: 0 }, batchSize: 64 },
   'dcgan-wide+ema': { preset: 'dcgan-wide', options: { ema: 0.999 }, batchSize: 64 },
   'dcgan-wide+ema+lr4': { preset: 'dcgan-wide', options: { ema: 0.999, ...lr(4e-4) }, batchSize: 64 },

@@ -193,7 +193,7 @@ export async function trainGan(gan: Gan, data: GanData, options: TrainGanOptions
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > count) {
     throw optionError(
       'batchSize',
-      `must be an integer in 1..${count} (the image count), got ${batchSize}. Pass e.g. 100.`,
+      `must be an integer in 1..${count} (the image count), got ${batchSize}${options.batchSize === undefined ? " (the preset's default, gan.batchSize)" : ''}. Pass e.g. ${Math.min(32, count)}.`,
       batchSize,
     );
   }

@@ -301,7 +301,9 @@ describe("the tuned DCGAN's defaults (the best combination at equal wall time)",
     });
     expect(perEpoch).toEqual([1]); // 60 images in batches of 32
     // 60 images cannot fill dense-tuned's default batch of 100.
-    await expect(trainGan(dense, data, { epochs: 1, log: false })).rejects.toThrow(/batchSize/);
+    await expect(trainGan(dense, data, { epochs: 1, log: false })).rejects.toThrow(
+      /got 100 \(the preset's default, gan\.batchSize\)\. Pass e\.g\. 32\./,
+    );
     tuned.dispose();
     dense.dispose();
   });
