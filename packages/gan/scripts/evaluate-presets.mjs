@@ -8,10 +8,14 @@
 //   pnpm build && node scripts/evaluate-presets.mjs [--budgets 2,5,15] [--unit wall|cpu]
 //     [--budget-seconds 60,120] [--seeds 1,2,3] [--variants dcgan-r1,dcgan,...] [--data full|embedded]
 //     [--batch N (overrides every variant's)] [--score-count 1000] [--out gan-eval] [--list]
+//     [--samples ema,raw,ema@0.8]
 //
 // --budgets are minutes; --budget-seconds overrides them (for scaled-down runs). --unit cpu budgets
 // by this process's CPU time (process.cpuUsage) instead of wall time: on a shared, loaded machine
 // wall time measures the other jobs, CPU time measures the training. Scoring is outside the budget.
+// --samples scores each trained GAN more than once, from the same training run: `ema` (the EMA
+// weights where the GAN keeps them, the default), `raw` (the trained weights), and either with
+// `@t`, the truncation trick at factor t (`sample(n, { truncation: t })`).
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -75,6 +79,12 @@ const variants = {
   'dcgan+lr-decay': { preset: 'dcgan-tuned', options: round1, batchSize: 64, decayOverRun: true },
   // The `-now` variants add one option to dcgan-tuned's current defaults (Adam 8e-4, EMA, batch 32).
   'dcgan+lr-decay-now': { preset: 'dcgan-tuned', options: {}, decayOverRun: true },
+  'dcgan+late-decay-now': {
+    preset: 'dcgan-tuned',
+    options: {},
+    lateDecay: true,
+    note: 'the defaults, both learning rates decaying linearly to 0.1x over the last third of the run',
+  },
   'dcgan-no-ema-now': { preset: 'dcgan-tuned', options: { ema: 0 } },
   'dcgan+hinge-now': { preset: 'dcgan-tuned', options: { loss: 'hinge' } },
   'dcgan+smooth-now': { preset: 'dcgan-tuned', options: { labelSmoothing: 0.1 } },
@@ -106,6 +116,14 @@ const batchOverride = value('batch', undefined) === undefined ? undefined : Numb
 const scoreCount = Number(value('score-count', 1000));
 const dataSource = value('data', 'full');
 const out = path.resolve(value('out', 'gan-eval'));
+const samplings = value('samples', 'ema')
+  .split(',')
+  .map((label) => {
+    const [weights, truncation] = label.split('@');
+    if ((weights !== 'ema' && weights !== 'raw') || (truncation !== undefined && !(Number(truncation) > 0)))
+      throw new Error(`--samples takes ema, raw, ema@0.8 or raw@0.8, got ${label}`);
+    return { label, weights, truncation: truncation === undefined ? 1 : Number(truncation) };
+  });
 
 const info = await ensureBackend({ log: false });
 const startLoad = os.loadavg();
@@ -174,14 +192,30 @@ async function runOnce(name, budget, seed) {
   const options = { ...variant.options };
   const batchSize = batchOverride ?? variant.batchSize ?? presetBatchSize(variant.preset);
   // Estimate the run's iterations from a short timing (for the schedules that span the run).
-  if (variant.decayOverRun || variant.noiseOverRun) {
-    const probe = createGan({ preset: variant.preset, seed });
-    const started = unit === 'cpu' ? cpuNow() : performance.now() / 1000;
-    await trainGan(probe, train, { epochs: 1, batchSize, maxBatchesPerEpoch: 3, seed, log: false });
-    const perIteration = ((unit === 'cpu' ? cpuNow() : performance.now() / 1000) - started) / 3;
+  if (variant.decayOverRun || variant.noiseOverRun || variant.lateDecay) {
+    const probe = createGan({ preset: variant.preset, seed, ...options });
+    const clock = () => (unit === 'cpu' ? cpuNow() : performance.now() / 1000);
+    let started = clock();
+    const probeBatches = 23;
+    await trainGan(probe, train, {
+      epochs: 1,
+      batchSize,
+      maxBatchesPerEpoch: probeBatches,
+      seed,
+      log: false,
+      onBatchEnd: (batch) => {
+        if (batch === 2) started = clock(); // time the last 20, after the warm-up
+      },
+    });
+    const perIteration = (clock() - started) / (probeBatches - 3);
     probe.dispose();
     const iterations = Math.max(10, Math.round(budget / perIteration));
+    console.log(`  probe: ${(perIteration * 1000).toFixed(0)} ms per iteration, about ${iterations} iterations`);
     if (variant.decayOverRun) options.learningRateSchedule = { steps: iterations, final: 0.1 };
+    if (variant.lateDecay) {
+      const start = Math.round((iterations * 2) / 3);
+      options.learningRateSchedule = { start, steps: Math.max(1, iterations - start), final: 0.1 };
+    }
     if (variant.noiseOverRun) options.instanceNoiseSteps = Math.max(1, Math.round(iterations / 2));
   }
   const gan = createGan({ preset: variant.preset, seed, ...options });
@@ -201,34 +235,44 @@ async function runOnce(name, budget, seed) {
   });
   const cpuSeconds = cpuNow() - startCpu;
   const wallSeconds = (performance.now() - startWall) / 1000;
-  const samples = gan.sample(scoreCount, { seed: 1000 + seed });
-  const score = scorer.compare(samples, referenceStats);
-  const neighbour = median(nearestDistances(samples, neighbourSamples));
-  const grid = await encodeGrid(samples.subarray(0, 100 * 784), { columns: 10 });
-  const file = path.join(out, `${budget}s`, `${name}-seed${seed}.png`);
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, grid);
-  const result = {
-    name,
-    budget,
-    seed,
-    batchSize,
-    iterations: gan.iteration,
-    fid: score.fid,
-    classEntropy: score.classEntropy,
-    neighbourRatio: neighbour / realNeighbour,
-    cpuSeconds,
-    wallSeconds,
-    grid: file,
-  };
+  const results = [];
+  for (const sampling of samplings) {
+    const samples = gan.sample(scoreCount, {
+      seed: 1000 + seed,
+      weights: sampling.weights,
+      truncation: sampling.truncation,
+    });
+    const score = scorer.compare(samples, referenceStats);
+    const neighbour = median(nearestDistances(samples, neighbourSamples));
+    const grid = await encodeGrid(samples.subarray(0, 100 * 784), { columns: 10 });
+    const suffix = sampling.label === 'ema' ? '' : `-${sampling.label}`;
+    const file = path.join(out, `${budget}s`, `${name}${suffix}-seed${seed}.png`);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, grid);
+    const result = {
+      name,
+      sampling: sampling.label,
+      budget,
+      seed,
+      batchSize,
+      iterations: gan.iteration,
+      fid: score.fid,
+      classEntropy: score.classEntropy,
+      neighbourRatio: neighbour / realNeighbour,
+      cpuSeconds,
+      wallSeconds,
+      grid: file,
+    };
+    console.log(
+      `${budget}s ${name} [${sampling.label}] seed ${seed}: ${result.iterations} iterations, FID ${result.fid.toFixed(2)}, entropy ${result.classEntropy.toFixed(2)}, NN ratio ${result.neighbourRatio.toFixed(2)}, CPU ${cpuSeconds.toFixed(0)} s, wall ${wallSeconds.toFixed(0)} s, load ${os
+        .loadavg()
+        .map((load) => load.toFixed(1))
+        .join(' ')}`,
+    );
+    results.push(result);
+  }
   gan.dispose();
-  console.log(
-    `${budget}s ${name} seed ${seed}: ${result.iterations} iterations, FID ${result.fid.toFixed(2)}, entropy ${result.classEntropy.toFixed(2)}, NN ratio ${result.neighbourRatio.toFixed(2)}, CPU ${cpuSeconds.toFixed(0)} s, wall ${wallSeconds.toFixed(0)} s, load ${os
-      .loadavg()
-      .map((load) => load.toFixed(1))
-      .join(' ')}`,
-  );
-  return result;
+  return results;
 }
 
 const meanStd = (values) => {
@@ -245,7 +289,7 @@ const format = ({ mean, std }, digits = 1) =>
 const results = [];
 for (const budget of budgets) {
   for (const name of names) {
-    for (const seed of seeds) results.push(await runOnce(name, budget, seed));
+    for (const seed of seeds) results.push(...(await runOnce(name, budget, seed)));
   }
 }
 const endLoad = os.loadavg();
@@ -259,11 +303,15 @@ const lines = [
 ];
 for (const budget of budgets) {
   for (const name of names) {
-    const runs = results.filter((result) => result.budget === budget && result.name === name);
-    const pick = (key) => meanStd(runs.map((run) => run[key]));
-    lines.push(
-      `| ${budget} s | ${name} | ${runs[0]?.batchSize} | ${format(pick('fid'))} | ${format(pick('classEntropy'), 2)} | ${format(pick('neighbourRatio'), 2)} | ${format(pick('iterations'), 0)} | ${format(pick('cpuSeconds'), 0)} | ${format(pick('wallSeconds'), 0)} |`,
-    );
+    for (const { label } of samplings) {
+      const runs = results.filter(
+        (result) => result.budget === budget && result.name === name && result.sampling === label,
+      );
+      const pick = (key) => meanStd(runs.map((run) => run[key]));
+      lines.push(
+        `| ${budget} s | ${name}${samplings.length > 1 || label !== 'ema' ? ` [${label}]` : ''} | ${runs[0]?.batchSize} | ${format(pick('fid'))} | ${format(pick('classEntropy'), 2)} | ${format(pick('neighbourRatio'), 2)} | ${format(pick('iterations'), 0)} | ${format(pick('cpuSeconds'), 0)} | ${format(pick('wallSeconds'), 0)} |`,
+      );
+    }
   }
 }
 const table = lines.join('\n');
@@ -272,6 +320,10 @@ await mkdir(out, { recursive: true });
 await writeFile(path.join(out, 'results.md'), `${table}\n`);
 await writeFile(
   path.join(out, 'results.json'),
-  JSON.stringify({ unit, budgets, seeds, batchOverride, realScore, noiseScore, realNeighbour, results }, null, 2),
+  JSON.stringify(
+    { unit, budgets, seeds, batchOverride, samplings, realScore, noiseScore, realNeighbour, results },
+    null,
+    2,
+  ),
 );
 scorer.dispose();

@@ -47,7 +47,8 @@ export interface CreateGanOptions {
   instanceNoiseSteps?: number;
   /**
    * A learning-rate schedule applied to both optimizers: the rate is multiplied by a factor that
-   * goes linearly from 1 to `final` over `steps` iterations, then stays. @defaultValue none (constant)
+   * stays 1 until iteration `start`, goes linearly from 1 to `final` over the next `steps`
+   * iterations, then stays. @defaultValue none (constant)
    */
   learningRateSchedule?: LearningRateSchedule;
 }
@@ -61,6 +62,8 @@ export type GanLoss = 'non-saturating' | 'hinge';
 
 /** A linear learning-rate decay: see {@link CreateGanOptions.learningRateSchedule}. */
 export interface LearningRateSchedule {
+  /** Iteration at which the decay begins (e.g. two thirds into a run). @defaultValue `0` */
+  start?: number;
   /** Iterations over which the factor goes from 1 to `final`. */
   steps: number;
   /** Factor at the end, e.g. `0.1`. */
@@ -114,6 +117,11 @@ export interface SampleOptions {
    * weights), or `'raw'`, the weights the optimizer trains. @defaultValue `'ema'`
    */
   weights?: 'ema' | 'raw';
+  /**
+   * The truncation trick: the noise is multiplied by this factor in (0, 1], which pulls samples
+   * toward the generator's typical images: cleaner shapes, less variety. @defaultValue `1` (none)
+   */
+  truncation?: number;
 }
 
 /** Full state of a GAN for checkpoints: weights of both networks and optimizer slots. */
@@ -182,12 +190,14 @@ function resolveSettings(
     schedule !== undefined &&
     (!Number.isInteger(schedule.steps) ||
       schedule.steps < 1 ||
+      !Number.isInteger(schedule.start ?? 0) ||
+      (schedule.start ?? 0) < 0 ||
       !(schedule.final >= 0) ||
       !Number.isFinite(schedule.final))
   ) {
     throw optionError(
       'learningRateSchedule',
-      `needs integer steps >= 1 and a final factor >= 0, got ${JSON.stringify(schedule)}. Pass e.g. { steps: 3000, final: 0.1 }.`,
+      `needs integer steps >= 1, an integer start >= 0 and a final factor >= 0, got ${JSON.stringify(schedule)}. Pass e.g. { start: 6000, steps: 3000, final: 0.1 }.`,
     );
   }
   return settings;
@@ -354,7 +364,16 @@ export class Gan {
     if (!Number.isSafeInteger(seed) || seed < 0) {
       throw optionError('seed', `sample() needs a non-negative integer seed, got ${seed}. Pass e.g. 1.`, seed);
     }
+    const truncation = options.truncation ?? 1;
+    if (!(truncation > 0 && truncation <= 1)) {
+      throw optionError(
+        'truncation',
+        `sample() needs a truncation in (0, 1], got ${truncation}. Pass e.g. 0.8, or leave it out for none.`,
+        truncation,
+      );
+    }
     const noise = createRng(deriveSeed(seed, 0x5a)).fillUniform(new Float32Array(n * this.nZ), -1, 1);
+    if (truncation !== 1) for (let index = 0; index < noise.length; index++) noise[index] = noise[index]! * truncation;
     const labels = this.classes > 0 ? this.labelArray(n, options.labels) : undefined;
     if (labels === undefined && options.labels !== undefined) {
       throw optionError(
@@ -625,7 +644,7 @@ export class Gan {
   private applySchedule(): void {
     const schedule = this.settings.learningRateSchedule;
     if (!schedule) return;
-    const progress = Math.min(1, this.iterations / schedule.steps);
+    const progress = Math.min(1, Math.max(0, this.iterations - (schedule.start ?? 0)) / schedule.steps);
     const factor = 1 + (schedule.final - 1) * progress;
     this.generatorOptimizer.spec.learningRate = this.generatorLearningRate * factor;
     this.discriminatorOptimizer.spec.learningRate = this.discriminatorLearningRate * factor;

@@ -174,6 +174,31 @@ describe('EMA of the generator weights', () => {
   });
 });
 
+describe('the truncation trick', () => {
+  it('pulls samples toward the image of z = 0: less spread as the factor falls; 1 is no truncation', async () => {
+    const gan = createGan({ preset: 'dense-tuned', seed: 3 });
+    await expectNoTensorLeak(() => {
+      /** Mean absolute difference (grey levels) of each sample from the first. */
+      const spread = (images: Uint8Array) => {
+        let sum = 0;
+        for (let index = 784; index < images.length; index++) sum += Math.abs(images[index]! - images[index % 784]!);
+        return sum / (images.length - 784);
+      };
+      const full = gan.sample(8, { seed: 5 });
+      expect(gan.sample(8, { seed: 5, truncation: 1 })).toEqual(full);
+      const half = spread(gan.sample(8, { seed: 5, truncation: 0.5 }));
+      const tiny = spread(gan.sample(8, { seed: 5, truncation: 1e-4 }));
+      expect(half).toBeLessThan(spread(full));
+      expect(tiny).toBeLessThan(half);
+      expect(tiny).toBeLessThan(0.5);
+    });
+    for (const truncation of [0, -0.5, 1.5, Number.NaN]) {
+      expect(() => gan.sample(2, { truncation })).toThrow(/truncation in \(0, 1\]/);
+    }
+    gan.dispose();
+  });
+});
+
 describe('FID during training', () => {
   it('measures FID every N iterations, logs it, and keeps the best checkpoint in best/', async () => {
     const checkpointDir = path.join(directory, 'fid');
@@ -261,7 +286,30 @@ describe('loss variants, smoothing, instance noise and the learning-rate schedul
     gan.dispose();
   });
 
+  it('starts the decay at `start`: the factor stays 1 until then', () => {
+    const real = batch(4);
+    const discriminatorWeights = (gan: ReturnType<typeof createGan>) =>
+      digest(gan.getState().weights.slice(gan.generator.model.weights.length));
+    const late = createGan({ preset: 'dense-tuned', seed: 1, learningRateSchedule: { start: 2, steps: 1, final: 0 } });
+    const constant = createGan({ preset: 'dense-tuned', seed: 1 });
+    for (const step of [1, 2]) {
+      late.trainStep(real, undefined, step); // iterations 0 and 1: factor 1, as without a schedule
+      constant.trainStep(real, undefined, step);
+    }
+    expect(discriminatorWeights(late)).toBe(discriminatorWeights(constant));
+    const beforeEnd = discriminatorWeights(late);
+    late.trainStep(real, undefined, 3); // iteration 2: factor 1 (the decay's first step)
+    const afterThird = discriminatorWeights(late);
+    expect(afterThird).not.toBe(beforeEnd);
+    late.trainStep(real, undefined, 4); // iteration 3: factor 0
+    expect(discriminatorWeights(late)).toBe(afterThird);
+    real.dispose();
+    late.dispose();
+    constant.dispose();
+  });
+
   it('validates the options', () => {
+    expect(() => createGan({ learningRateSchedule: { start: -1, steps: 10, final: 0.1 } })).toThrow(/start >= 0/);
     expect(() => createGan({ ema: 1 })).toThrow(TfkitOptionError);
     expect(() => createGan({ loss: 'wasserstein' as 'hinge' })).toThrow(/unknown loss 'wasserstein'/);
     expect(() => createGan({ labelSmoothing: -0.1 })).toThrow(/labelSmoothing/);
