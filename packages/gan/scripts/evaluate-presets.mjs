@@ -90,6 +90,12 @@ const variants = {
   'dcgan+smooth-now': { preset: 'dcgan-tuned', options: { labelSmoothing: 0.1 } },
   'dcgan+noise-now': { preset: 'dcgan-tuned', options: { instanceNoise: 0.1 }, noiseOverRun: true },
   'dcgan-wide': { preset: 'dcgan-wide', options: { ema: 0 }, batchSize: 64 },
+  'dcgan-wide-now': {
+    preset: 'dcgan-wide',
+    options: { ema: 0.999, ...lr(8e-4) },
+    batchSize: 32,
+    note: "dcgan-wide with dcgan-tuned's defaults: Adam 8e-4, EMA 0.999, batch 32",
+  },
   'dcgan-wide+ema': { preset: 'dcgan-wide', options: { ema: 0.999 }, batchSize: 64 },
   'dcgan-wide+ema+lr4': { preset: 'dcgan-wide', options: { ema: 0.999, ...lr(4e-4) }, batchSize: 64 },
   'dense-tuned': { preset: 'dense-tuned', options: { ema: 0 }, batchSize: 64 },
