@@ -122,6 +122,15 @@ export interface SampleOptions {
    * toward the generator's typical images: cleaner shapes, less variety. @defaultValue `1` (none)
    */
   truncation?: number;
+  /**
+   * Discriminator rejection: for each image, draw this many candidates and keep the one the
+   * discriminator rates most real (highest logit). Samples the discriminator can tell from data
+   * (broken silhouettes, smears) are dropped at a cost of `bestOf` generator and discriminator
+   * passes per image, no training. `1` gives exactly the images of the same seed without it; the
+   * first candidate of every image is that image. Lowers variety a little when large.
+   * @defaultValue `1` (none)
+   */
+  bestOf?: number;
 }
 
 /** Full state of a GAN for checkpoints: weights of both networks and optimizer slots. */
@@ -372,8 +381,14 @@ export class Gan {
         truncation,
       );
     }
-    const noise = createRng(deriveSeed(seed, 0x5a)).fillUniform(new Float32Array(n * this.nZ), -1, 1);
-    if (truncation !== 1) for (let index = 0; index < noise.length; index++) noise[index] = noise[index]! * truncation;
+    const bestOf = options.bestOf ?? 1;
+    if (!Number.isInteger(bestOf) || bestOf < 1 || bestOf > 64) {
+      throw optionError(
+        'bestOf',
+        `sample() needs bestOf as an integer 1..64, got ${bestOf}. Pass e.g. 4, or leave it out for none.`,
+        bestOf,
+      );
+    }
     const labels = this.classes > 0 ? this.labelArray(n, options.labels) : undefined;
     if (labels === undefined && options.labels !== undefined) {
       throw optionError(
@@ -381,16 +396,57 @@ export class Gan {
         `labels need a conditional GAN; preset '${this.preset}' has none. Use preset 'conditional'.`,
       );
     }
-    const forward = () =>
-      tf.tidy(() => {
-        const z = tf.tensor2d(noise, [n, this.nZ]);
-        const oneHot = labels ? tf.oneHot(tf.tensor1d(labels, 'int32'), this.classes).toFloat() : undefined;
-        return this.generator.forward(z, oneHot, { training: false, nextSeed: () => 0 });
-      });
-    const images = options.weights === 'raw' ? forward() : this.withEmaWeights(forward);
-    const values = images.dataSync() as Float32Array;
-    images.dispose();
-    return toUint8(values);
+    const random = createRng(deriveSeed(seed, 0x5a));
+    const noise = new Float32Array(n * this.nZ);
+    const pixels = 28 * 28;
+    const best = new Float32Array(n * pixels);
+    const bestLogit = new Float32Array(n).fill(Number.NEGATIVE_INFINITY);
+    const chunk = 256;
+    const draw = () => {
+      for (let round = 0; round < bestOf; round++) {
+        random.fillUniform(noise, -1, 1);
+        if (truncation !== 1)
+          for (let index = 0; index < noise.length; index++) noise[index] = noise[index]! * truncation;
+        if (bestOf === 1) {
+          const images = tf.tidy(() => this.forwardNoise(noise, labels));
+          best.set(images.dataSync() as Float32Array);
+          images.dispose();
+          return;
+        }
+        for (let start = 0; start < n; start += chunk) {
+          const end = Math.min(n, start + chunk);
+          const [images, logits] = tf.tidy(() => {
+            const x = this.forwardNoise(noise.subarray(start * this.nZ, end * this.nZ), labels?.subarray(start, end));
+            const oneHot = labels
+              ? tf.oneHot(tf.tensor1d(labels.subarray(start, end), 'int32'), this.classes).toFloat()
+              : undefined;
+            return [x, this.discriminator.forward(x, oneHot, { training: false, nextSeed: () => 0 })];
+          });
+          const imageValues = images.dataSync() as Float32Array;
+          const logitValues = logits.dataSync() as Float32Array;
+          images.dispose();
+          logits.dispose();
+          for (let index = start; index < end; index++) {
+            const logit = logitValues[index - start]!;
+            if (logit > bestLogit[index]!) {
+              bestLogit[index] = logit;
+              best.set(imageValues.subarray((index - start) * pixels, (index - start + 1) * pixels), index * pixels);
+            }
+          }
+        }
+      }
+    };
+    if (options.weights === 'raw') draw();
+    else this.withEmaWeights(draw);
+    return toUint8(best);
+  }
+
+  /** The generator's images (`[n, 784]`, in [-1, 1]) for `noise` (`n * nZ` values) and optional class labels. */
+  private forwardNoise(noise: Float32Array, labels: Int32Array | undefined): tf.Tensor {
+    const count = noise.length / this.nZ;
+    const z = tf.tensor2d(noise, [count, this.nZ]);
+    const oneHot = labels ? tf.oneHot(tf.tensor1d(labels, 'int32'), this.classes).toFloat() : undefined;
+    return this.generator.forward(z, oneHot, { training: false, nextSeed: () => 0 });
   }
 
   /** Labels for {@link Gan.sample}: validated, expanded to one per image. */

@@ -199,6 +199,67 @@ describe('the truncation trick', () => {
   });
 });
 
+describe('discriminator rejection (bestOf)', () => {
+  it('keeps, for each image, the candidate the discriminator rates highest; 1 is no rejection', async () => {
+    const gan = createGan({ preset: 'dense-tuned', seed: 3 });
+    await expectNoTensorLeak(() => {
+      const n = 6;
+      const plain = gan.sample(n, { seed: 5 });
+      expect(gan.sample(n, { seed: 5, bestOf: 1 })).toEqual(plain);
+      const chosen = gan.sample(n, { seed: 5, bestOf: 3 });
+      // The candidates are the images of one draw of 3n from the same noise stream: round r, image j
+      // is candidate r * n + j.
+      const candidates = gan.sample(3 * n, { seed: 5 });
+      const realness = (images: Uint8Array) =>
+        tf.tidy(() => {
+          const x = tf.tensor2d(
+            Float32Array.from(images, (value) => value / 127.5 - 1),
+            [images.length / 784, 784],
+          );
+          return Array.from(gan.discriminate(x).dataSync());
+        });
+      const candidateScores = realness(candidates);
+      const chosenScores = realness(chosen);
+      let replaced = 0;
+      for (let j = 0; j < n; j++) {
+        const image = chosen.subarray(j * 784, (j + 1) * 784);
+        const match = [0, 1, 2].find((round) =>
+          candidates.subarray((round * n + j) * 784, (round * n + j + 1) * 784).every((value, i) => value === image[i]),
+        );
+        expect(match).toBeDefined();
+        if (match !== 0) replaced++;
+        const best = Math.max(...[0, 1, 2].map((round) => candidateScores[round * n + j]!));
+        // Scores of the 8-bit images; the choice was made on the float ones.
+        expect(chosenScores[j]).toBeGreaterThan(best - 1e-2);
+      }
+      expect(replaced).toBeGreaterThan(0);
+      const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+      expect(mean(chosenScores)).toBeGreaterThan(mean(realness(plain)));
+    });
+    for (const bestOf of [0, 1.5, -1, 65, Number.NaN]) {
+      expect(() => gan.sample(2, { bestOf })).toThrow(/bestOf as an integer 1\.\.64/);
+    }
+    gan.dispose();
+  });
+
+  it("keeps each image's class in a conditional GAN", async () => {
+    const gan = createGan({ preset: 'conditional', seed: 2 });
+    await expectNoTensorLeak(() => {
+      const labels = [7, 7, 1, 9];
+      const chosen = gan.sample(4, { seed: 8, labels, bestOf: 2 });
+      // Candidates: one draw of 8 with the labels repeated, so candidate r * 4 + j has image j's class.
+      const candidates = gan.sample(8, { seed: 8, labels: [...labels, ...labels] });
+      for (let j = 0; j < 4; j++) {
+        const image = chosen.subarray(j * 784, (j + 1) * 784);
+        const same = (index: number) =>
+          candidates.subarray(index * 784, (index + 1) * 784).every((value, i) => value === image[i]);
+        expect(same(j) || same(4 + j)).toBe(true);
+      }
+    });
+    gan.dispose();
+  });
+});
+
 describe('FID during training', () => {
   it('measures FID every N iterations, logs it, and keeps the best checkpoint in best/', async () => {
     const checkpointDir = path.join(directory, 'fid');
