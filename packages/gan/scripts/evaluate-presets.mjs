@@ -8,21 +8,24 @@
 //   pnpm build && node scripts/evaluate-presets.mjs [--budgets 2,5,15] [--unit wall|cpu]
 //     [--budget-seconds 60,120] [--seeds 1,2,3] [--variants dcgan-r1,dcgan,...] [--data full|embedded]
 //     [--batch N (overrides every variant's)] [--score-count 1000] [--out gan-eval] [--list]
-//     [--samples ema,raw,ema@0.8]
+//     [--samples ema,raw,ema@0.8,ema+best4] [--save checkpoints-dir] [--from checkpoints-dir]
 //
 // --budgets are minutes; --budget-seconds overrides them (for scaled-down runs). --unit cpu budgets
 // by this process's CPU time (process.cpuUsage) instead of wall time: on a shared, loaded machine
 // wall time measures the other jobs, CPU time measures the training. Scoring is outside the budget.
 // --samples scores each trained GAN more than once, from the same training run: `ema` (the EMA
 // weights where the GAN keeps them, the default), `raw` (the trained weights), and either with
-// `@t`, the truncation trick at factor t (`sample(n, { truncation: t })`).
-import { mkdir, writeFile } from 'node:fs/promises';
+// `@t`, the truncation trick at factor t (`sample(n, { truncation: t })`), and `+bestK`, discriminator
+// rejection (`sample(n, { bestOf: K })`: the best of K candidates per image, by the discriminator).
+// --save writes each trained GAN as a checkpoint (DIR/<budget>s-<variant>-seed<seed>, with its
+// timings); --from scores those checkpoints again (other --samples) without training.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureBackend } from '@tfkit/backend';
 import { createRng } from '@tfkit/core';
 import { loadFashionMnist } from '@tfkit/datasets';
-import { createGan, encodeGrid, Scorer, trainGan } from '../dist/index.js';
+import { createGan, encodeGrid, loadCheckpoint, Scorer, saveCheckpoint, trainGan } from '../dist/index.js';
 
 const args = process.argv.slice(2);
 const value = (name, fallback) => {
@@ -53,6 +56,11 @@ const variants = {
     preset: 'dcgan-tuned',
     options: {},
     note: 'dcgan-tuned with its defaults now: Adam 8e-4, batch 32, EMA 0.999',
+  },
+  'dcgan-cond': {
+    preset: 'dcgan-conditional',
+    options: {},
+    note: 'dcgan-conditional (dcgan-tuned with class labels, projection discriminator), same defaults; samples cycle through the classes',
   },
   'dcgan@64': { preset: 'dcgan-tuned', options: round1, batchSize: 64 },
   'dcgan+ema': { preset: 'dcgan-tuned', options: { ...round1, ema: 0.999 }, batchSize: 64 },
@@ -125,10 +133,15 @@ const out = path.resolve(value('out', 'gan-eval'));
 const samplings = value('samples', 'ema')
   .split(',')
   .map((label) => {
-    const [weights, truncation] = label.split('@');
-    if ((weights !== 'ema' && weights !== 'raw') || (truncation !== undefined && !(Number(truncation) > 0)))
-      throw new Error(`--samples takes ema, raw, ema@0.8 or raw@0.8, got ${label}`);
-    return { label, weights, truncation: truncation === undefined ? 1 : Number(truncation) };
+    const match = /^(ema|raw)(?:@([0-9.]+))?(?:\+best([0-9]+))?$/.exec(label);
+    if (!match) throw new Error(`--samples takes ema, raw, ema@0.8, raw+best4 or ema@0.8+best4, got ${label}`);
+    const [, weights, truncation, bestOf] = match;
+    return {
+      label,
+      weights,
+      truncation: truncation === undefined ? 1 : Number(truncation),
+      bestOf: bestOf === undefined ? 1 : Number(bestOf),
+    };
   });
 
 const info = await ensureBackend({ log: false });
@@ -193,10 +206,26 @@ function presetBatchSize(preset) {
   return batchSize;
 }
 
+const saveDir = value('save', undefined);
+const fromDir = value('from', undefined);
+const checkpointDir = (dir, name, budget, seed) => path.resolve(dir, `${budget}s-${name}-seed${seed}`);
+
+/** A GAN trained by an earlier `--save` run, with that run's timings. */
+async function loadTrained(name, budget, seed) {
+  const variant = variants[name];
+  const directory = checkpointDir(fromDir, name, budget, seed);
+  const gan = createGan({ preset: variant.preset, seed, ...variant.options });
+  const meta = await loadCheckpoint(directory, gan);
+  if (!meta) throw new Error(`no checkpoint in ${directory}; train it with --save ${fromDir}`);
+  const timings = JSON.parse(await readFile(path.join(directory, 'timings.json'), 'utf8'));
+  return { gan, batchSize: meta.batchSize, ...timings };
+}
+
 async function runOnce(name, budget, seed) {
   const variant = variants[name];
   const options = { ...variant.options };
   const batchSize = batchOverride ?? variant.batchSize ?? presetBatchSize(variant.preset);
+  if (fromDir) return scoreRun(name, budget, seed, await loadTrained(name, budget, seed));
   // Estimate the run's iterations from a short timing (for the schedules that span the run).
   if (variant.decayOverRun || variant.noiseOverRun || variant.lateDecay) {
     const probe = createGan({ preset: variant.preset, seed, ...options });
@@ -241,12 +270,30 @@ async function runOnce(name, budget, seed) {
   });
   const cpuSeconds = cpuNow() - startCpu;
   const wallSeconds = (performance.now() - startWall) / 1000;
+  if (saveDir) {
+    const directory = checkpointDir(saveDir, name, budget, seed);
+    await saveCheckpoint(directory, gan, {
+      preset: gan.preset,
+      style: gan.style,
+      epoch: 0,
+      seed,
+      batchSize,
+      history: [],
+      iteration: gan.iteration,
+    });
+    await writeFile(path.join(directory, 'timings.json'), JSON.stringify({ cpuSeconds, wallSeconds }));
+  }
+  return scoreRun(name, budget, seed, { gan, batchSize, cpuSeconds, wallSeconds });
+}
+
+async function scoreRun(name, budget, seed, { gan, batchSize, cpuSeconds, wallSeconds }) {
   const results = [];
   for (const sampling of samplings) {
     const samples = gan.sample(scoreCount, {
       seed: 1000 + seed,
       weights: sampling.weights,
       truncation: sampling.truncation,
+      bestOf: sampling.bestOf,
     });
     const score = scorer.compare(samples, referenceStats);
     const neighbour = median(nearestDistances(samples, neighbourSamples));

@@ -53,7 +53,36 @@ describe('createGan', () => {
     wide.dispose();
   });
 
-  it.each<GanPreset>(['dense', 'dense-tuned', 'dcgan-tuned', 'dcgan-wide', 'conditional'])(
+  it('conditions dcgan-conditional on the label through z and a projection discriminator', async () => {
+    await expectNoTensorLeak(() => {
+      const gan = createGan({ preset: 'dcgan-conditional', seed: 4 });
+      // dcgan-tuned plus a 10 x 3136 label block in G's first Dense and a 10 x 3136 embedding in D.
+      expect(gan.parameterCounts()).toEqual({ generator: 367_441 + 31_360, discriminator: 36_513 + 31_360 });
+      expect(gan.classes).toBe(10);
+      const z = tf.randomUniform([3, gan.nZ], -1, 1, 'float32', 2) as tf.Tensor2D;
+      const [shirts, boots] = [6, 9].map((label) =>
+        tf.tidy(() => tf.oneHot(tf.tensor1d([label, label, label], 'int32'), 10).toFloat() as tf.Tensor2D),
+      ) as [tf.Tensor2D, tf.Tensor2D];
+      const images = gan.generate(z, shirts);
+      const otherImages = gan.generate(z, boots);
+      expect(images.shape).toEqual([3, 784]);
+      expect(Array.from(otherImages.dataSync())).not.toEqual(Array.from(images.dataSync()));
+      // The Keras model (used for summary() and weights) and the forward pass agree, label included.
+      const forward = gan.discriminate(images, shirts);
+      const keras = gan.discriminator.model.predict([images, shirts]) as tf.Tensor;
+      expect(forward.shape).toEqual([3, 1]);
+      const difference = tf.tidy(() => tf.max(tf.abs(tf.sub(forward, keras))).dataSync()[0]!);
+      expect(difference).toBeLessThan(1e-5);
+      // The logit is head(h) + <embed(y), h>: another label moves it.
+      const otherLabel = gan.discriminate(images, boots);
+      expect(Array.from(otherLabel.dataSync())).not.toEqual(Array.from(forward.dataSync()));
+      expect(() => gan.sample(2, { labels: 10 })).toThrow(/label 10/);
+      tf.dispose([z, shirts, boots, images, otherImages, forward, keras, otherLabel]);
+      gan.dispose();
+    });
+  });
+
+  it.each<GanPreset>(['dense', 'dense-tuned', 'dcgan-tuned', 'dcgan-wide', 'conditional', 'dcgan-conditional'])(
     'generates images in [-1, 1] of shape [n, 784] for %s, without leaking',
     async (preset) => {
       await expectNoTensorLeak(() => {

@@ -95,6 +95,54 @@ export function buildNetwork(
   };
 }
 
+/**
+ * Builds a projection discriminator (Miyato & Koyama, "cGANs with Projection Discriminator", 2018):
+ * the trunk maps the image to features `h`, and the logit is `head(h) + <embed(y), h>`, where
+ * `embed` is a bias-free dense layer applied to the one-hot label `y`. A label thus moves the
+ * logit by how well the image's features match that class, instead of being concatenated to the
+ * pixels (which a convolutional trunk cannot take).
+ *
+ * @param name - model name
+ * @param inputSize - size of the flat image input
+ * @param classes - number of label classes
+ * @param trunk - layers from the image to the flat features (no dropout)
+ * @param head - the unconditional logit, a dense layer with one unit
+ * @param embed - bias-free dense layer from the one-hot label to the feature size
+ * @param sigmoid - final activation, in the model only ({@link Network.forward} returns the logit)
+ */
+export function buildProjectionDiscriminator(
+  name: string,
+  inputSize: number,
+  classes: number,
+  trunk: tf.layers.Layer[],
+  head: tf.layers.Layer,
+  embed: tf.layers.Layer,
+  sigmoid: tf.layers.Layer,
+): Network {
+  const input = tf.input({ shape: [inputSize], name: `${name}_input` });
+  const labels = tf.input({ shape: [classes], name: `${name}_labels` });
+  let features: tf.SymbolicTensor = input;
+  for (const layer of trunk) features = layer.apply(features) as tf.SymbolicTensor;
+  const projection = tf.layers
+    .dot({ axes: -1, name: `${name}_projection` })
+    .apply([features, embed.apply(labels) as tf.SymbolicTensor]) as tf.SymbolicTensor;
+  const logit = tf.layers
+    .add({ name: `${name}_logit` })
+    .apply([head.apply(features) as tf.SymbolicTensor, projection]) as tf.SymbolicTensor;
+  const model = tf.model({ inputs: [input, labels], outputs: sigmoid.apply(logit) as tf.SymbolicTensor, name });
+  return {
+    model,
+    forward(x, oneHot, context) {
+      let h = x;
+      for (const layer of trunk) h = layer.apply(h, { training: context.training }) as tf.Tensor;
+      const unconditional = head.apply(h) as tf.Tensor;
+      if (!oneHot) return unconditional;
+      const e = embed.apply(oneHot) as tf.Tensor;
+      return tf.add(unconditional, tf.sum(tf.mul(h, e), 1, true));
+    },
+  };
+}
+
 /** Trainable variables of a model, in `model.trainableWeights` order. */
 export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
   return model.trainableWeights.map((weight) => weight.read() as tf.Variable);

@@ -170,6 +170,7 @@ describe('trainGan', () => {
       ['dense', 'split'],
       ['dense', 'stacked'],
       ['conditional', 'split'],
+      ['dcgan-conditional', 'split'],
     ] as const) {
       const gan = createGan({ preset, style, seed: 1 });
       const counts: number[] = [];
