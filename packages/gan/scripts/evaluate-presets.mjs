@@ -3,7 +3,9 @@
 // and seed it trains on Fashion-MNIST until the budget is spent, then scores 1,000 samples with the
 // package's scorer (FID against the test set, class entropy) and checks that the samples are not
 // copies of training images (nearest-neighbour distances against those of real test images). It
-// prints and writes a markdown table (mean ± std over seeds) and a 10x10 grid per run.
+// prints and writes a markdown table (mean ± std over seeds) and a 10x10 grid per run. For a
+// conditional variant it also reports the label agreement: the share of samples the scorer's
+// classifier puts in the class asked for (its accuracy on real test images is the ceiling).
 //
 //   pnpm build && node scripts/evaluate-presets.mjs [--budgets 2,5,15] [--unit wall|cpu]
 //     [--budget-seconds 60,120] [--seeds 1,2,3] [--variants dcgan-r1,dcgan,...] [--data full|embedded]
@@ -187,10 +189,19 @@ function nearestDistances(images, count) {
   return distances.sort((a, b) => a - b);
 }
 const median = (values) => values[Math.floor(values.length / 2)];
+/** Fraction of images the scorer's classifier puts in class `labelOf(index)`. */
+function agreement(images, labelOf) {
+  const predicted = scorer.classify(images);
+  let hits = 0;
+  for (let index = 0; index < predicted.length; index++) if (predicted[index] === labelOf(index)) hits++;
+  return hits / predicted.length;
+}
+// The classifier's accuracy on real test images: the ceiling of a conditional GAN's label agreement.
+const realAgreement = agreement(test.images.subarray(0, scoreCount * 784), (index) => test.labels[index]);
 const neighbourSamples = 100;
 const realNeighbour = median(nearestDistances(test.images, neighbourSamples));
 console.log(
-  `real (train ${scoreCount}) vs test: FID ${realScore.fid.toFixed(2)}, entropy ${realScore.classEntropy.toFixed(2)}; uniform noise: FID ${noiseScore.fid.toFixed(2)}, entropy ${noiseScore.classEntropy.toFixed(2)}; median nearest-train distance of test images ${realNeighbour.toFixed(3)}`,
+  `real (train ${scoreCount}) vs test: FID ${realScore.fid.toFixed(2)}, entropy ${realScore.classEntropy.toFixed(2)}, classifier accuracy on test ${(realAgreement * 100).toFixed(1)}%; uniform noise: FID ${noiseScore.fid.toFixed(2)}, entropy ${noiseScore.classEntropy.toFixed(2)}; median nearest-train distance of test images ${realNeighbour.toFixed(3)}`,
 );
 
 const cpuNow = () => {
@@ -297,6 +308,8 @@ async function scoreRun(name, budget, seed, { gan, batchSize, cpuSeconds, wallSe
     });
     const score = scorer.compare(samples, referenceStats);
     const neighbour = median(nearestDistances(samples, neighbourSamples));
+    // A conditional GAN's sample(n) cycles through the classes: image i is of class i % classes.
+    const labelAgreement = gan.classes > 0 ? agreement(samples, (index) => index % gan.classes) : undefined;
     const grid = await encodeGrid(samples.subarray(0, 100 * 784), { columns: 10 });
     const suffix = sampling.label === 'ema' ? '' : `-${sampling.label}`;
     const file = path.join(out, `${budget}s`, `${name}${suffix}-seed${seed}.png`);
@@ -312,12 +325,13 @@ async function scoreRun(name, budget, seed, { gan, batchSize, cpuSeconds, wallSe
       fid: score.fid,
       classEntropy: score.classEntropy,
       neighbourRatio: neighbour / realNeighbour,
+      labelAgreement,
       cpuSeconds,
       wallSeconds,
       grid: file,
     };
     console.log(
-      `${budget}s ${name} [${sampling.label}] seed ${seed}: ${result.iterations} iterations, FID ${result.fid.toFixed(2)}, entropy ${result.classEntropy.toFixed(2)}, NN ratio ${result.neighbourRatio.toFixed(2)}, CPU ${cpuSeconds.toFixed(0)} s, wall ${wallSeconds.toFixed(0)} s, load ${os
+      `${budget}s ${name} [${sampling.label}] seed ${seed}: ${result.iterations} iterations, FID ${result.fid.toFixed(2)}, entropy ${result.classEntropy.toFixed(2)}, NN ratio ${result.neighbourRatio.toFixed(2)}${labelAgreement === undefined ? '' : `, label agreement ${(labelAgreement * 100).toFixed(1)}%`}, CPU ${cpuSeconds.toFixed(0)} s, wall ${wallSeconds.toFixed(0)} s, load ${os
         .loadavg()
         .map((load) => load.toFixed(1))
         .join(' ')}`,
@@ -349,10 +363,10 @@ const endLoad = os.loadavg();
 const lines = [
   `Budget: ${unit === 'cpu' ? 'process CPU seconds of training' : 'wall-clock seconds of training'}; batch as in the table; ${dataSource === 'full' ? 'full Fashion-MNIST (60,000 train, FID against the 10,000 test images)' : 'embedded subset (2,000 train, 1,000 test)'}; ${scoreCount} samples per score; seeds ${seeds.join(', ')}; backend ${info.name}. Load average at start ${startLoad.map((load) => load.toFixed(2)).join(' ')}, at end ${endLoad.map((load) => load.toFixed(2)).join(' ')}.`,
   '',
-  '| budget | variant | batch | FID (mean ± std) | class entropy (bits) | NN distance / real NN distance | iterations | CPU s | wall s |',
-  '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-  `| | real images (train vs test) | | ${realScore.fid.toFixed(1)} | ${realScore.classEntropy.toFixed(2)} | 1.00 | | | |`,
-  `| | uniform noise | | ${noiseScore.fid.toFixed(1)} | ${noiseScore.classEntropy.toFixed(2)} | | | | |`,
+  '| budget | variant | batch | FID (mean ± std) | class entropy (bits) | NN distance / real NN distance | label agreement (%) | iterations | CPU s | wall s |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  `| | real images (train vs test) | | ${realScore.fid.toFixed(1)} | ${realScore.classEntropy.toFixed(2)} | 1.00 | ${(realAgreement * 100).toFixed(1)} (test accuracy) | | | |`,
+  `| | uniform noise | | ${noiseScore.fid.toFixed(1)} | ${noiseScore.classEntropy.toFixed(2)} | | | | | |`,
 ];
 for (const budget of budgets) {
   for (const name of names) {
@@ -361,8 +375,10 @@ for (const budget of budgets) {
         (result) => result.budget === budget && result.name === name && result.sampling === label,
       );
       const pick = (key) => meanStd(runs.map((run) => run[key]));
+      const agreements = runs.filter((run) => run.labelAgreement !== undefined).map((run) => run.labelAgreement * 100);
+      const agreementCell = agreements.length > 0 ? format(meanStd(agreements)) : '';
       lines.push(
-        `| ${budget} s | ${name}${samplings.length > 1 || label !== 'ema' ? ` [${label}]` : ''} | ${runs[0]?.batchSize} | ${format(pick('fid'))} | ${format(pick('classEntropy'), 2)} | ${format(pick('neighbourRatio'), 2)} | ${format(pick('iterations'), 0)} | ${format(pick('cpuSeconds'), 0)} | ${format(pick('wallSeconds'), 0)} |`,
+        `| ${budget} s | ${name}${samplings.length > 1 || label !== 'ema' ? ` [${label}]` : ''} | ${runs[0]?.batchSize} | ${format(pick('fid'))} | ${format(pick('classEntropy'), 2)} | ${format(pick('neighbourRatio'), 2)} | ${agreementCell} | ${format(pick('iterations'), 0)} | ${format(pick('cpuSeconds'), 0)} | ${format(pick('wallSeconds'), 0)} |`,
       );
     }
   }
@@ -374,7 +390,7 @@ await writeFile(path.join(out, 'results.md'), `${table}\n`);
 await writeFile(
   path.join(out, 'results.json'),
   JSON.stringify(
-    { unit, budgets, seeds, batchOverride, samplings, realScore, noiseScore, realNeighbour, results },
+    { unit, budgets, seeds, batchOverride, samplings, realScore, noiseScore, realNeighbour, realAgreement, results },
     null,
     2,
   ),

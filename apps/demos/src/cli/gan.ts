@@ -23,6 +23,10 @@ export const ganModels: Record<string, { preset: GanPreset; style?: GanStyle; de
   'dcgan-book': { preset: 'dcgan', description: "the book's DCGAN" },
   dcgan: { preset: 'dcgan-tuned', description: 'a standard DCGAN (transposed convolutions, batch norm), tuned' },
   cgan: { preset: 'conditional', description: 'conditional GAN: ask for a class' },
+  cdcgan: {
+    preset: 'dcgan-conditional',
+    description: 'conditional DCGAN (label into G, projection discriminator), tuned like dcgan: ask for a class',
+  },
 };
 
 /** Loads `@tfkit/gan` on first use. */

@@ -84,6 +84,19 @@ describe('gan train', () => {
     expect(tooLarge.code).toBe(2);
     expectOneLineError(tooLarge, /--batch-size 50 is larger than the 40 training images/);
   }, 120_000);
+
+  it('trains the conditional DCGAN (cdcgan) and samples one class from its checkpoint', async () => {
+    const out = path.join(scratch, 'gan-cdcgan');
+    const train = await cli('gan', 'train', '--model', 'cdcgan', '--epochs', '1', '--images', '40', '--out', out);
+    expect(train.code, train.err).toBe(0);
+    expect(train.err).toMatch(/40 images, batch 32/);
+    const npy = path.join(scratch, 'cdcgan-boots.npy');
+    const sampled = await cli('gan', 'sample', '--checkpoint', out, '--label', '9', '--count', '2', '--out', npy);
+    expect(sampled.code, sampled.err).toBe(0);
+    expect(readFileSync(npy).toString('latin1')).toContain("'shape': (2, 28, 28)");
+    const badLabel = await cli('gan', 'sample', '--checkpoint', out, '--label', '10', '--out', npy);
+    expect(badLabel.code).toBe(2);
+  }, 120_000);
 });
 
 describe('gym-lite commands', () => {

@@ -16,7 +16,7 @@ export const ganTrial = defineTrial({
   parameters: {
     preset: {
       type: 'string',
-      choices: ['dense', 'dcgan', 'dense-tuned', 'dcgan-tuned', 'conditional'],
+      choices: ['dense', 'dcgan', 'dense-tuned', 'dcgan-tuned', 'dcgan-wide', 'conditional', 'dcgan-conditional'],
       default: 'dense-tuned',
     },
     epochs: { type: 'integer', default: 2, min: 1 },

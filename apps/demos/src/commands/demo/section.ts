@@ -31,7 +31,7 @@ export function settingsFor(context: CommandContext): DemoSettings {
     ganEpochs: pick('ganEpochs', 5, 1),
     ganImages: pick('ganImages', 2_000, 100),
     transferEpochs: pick('transferEpochs', 10, 2),
-    ganModel: typeof context.options.ganModel === 'string' ? context.options.ganModel : 'dcgan',
+    ganModel: typeof context.options.ganModel === 'string' ? context.options.ganModel : 'cdcgan',
   };
 }
 
