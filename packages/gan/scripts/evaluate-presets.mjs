@@ -64,6 +64,12 @@ const variants = {
     options: {},
     note: 'dcgan-conditional (dcgan-tuned with class labels, projection discriminator), same defaults; samples cycle through the classes',
   },
+  'dcgan-cond+late-decay': {
+    preset: 'dcgan-conditional',
+    options: {},
+    lateDecay: true,
+    note: 'dcgan-cond, both learning rates decaying linearly to 0.1x over the last third of the run',
+  },
   'dcgan@64': { preset: 'dcgan-tuned', options: round1, batchSize: 64 },
   'dcgan+ema': { preset: 'dcgan-tuned', options: { ...round1, ema: 0.999 }, batchSize: 64 },
   'dcgan+ema+hinge': { preset: 'dcgan-tuned', options: { ...round1, ema: 0.999, loss: 'hinge' }, batchSize: 64 },
